@@ -1,0 +1,12 @@
+"""Celery application. Tasks live in each app's ``tasks.py`` and stay thin."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
+
+app = Celery("dtsen_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="tasks_population")

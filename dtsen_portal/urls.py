@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from registrations.views import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("registrations.urls.accounts")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/workflow/", include("verification.urls_api")),
+    path("api/", include("registrations.urls.api")),
+    path("staf/musdes/", include("verification.urls_musdes")),
+    path("kelayakan/", include("eligibility.urls")),
+    path("staf/kependudukan/", include("verification.urls")),
+    path("", include("registrations.urls.pages")),
+    path("staf/", include("verification.urls_staff")),
+]
+
+handler403 = "registrations.views.errors.permission_denied"
+handler404 = "registrations.views.errors.page_not_found"
+handler500 = "registrations.views.errors.server_error"

@@ -1,0 +1,81 @@
+"""The one place that decides which regions a user may reach.
+
+Region codes are dotted prefixes of each other (32 → 32.04 → 32.04.12 →
+32.04.12.2002), so a staff member's reach is "my code and every code that starts with
+my code and a dot". Every queryset that staff can reach is a ``RegionScopedQuerySet``
+and is narrowed with ``.visible_to(user)``; views and API endpoints fetch single
+objects with ``get_scoped_object_or_404`` so an object outside the scope looks exactly
+like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from registrations.models import User
+
+#: Scope of a national user: every region.
+NATIONAL = ""
+
+
+def region_scope(user: User | None) -> str | None:
+    """The region prefix a user may reach: ``NATIONAL`` for all, a code, or ``None``.
+
+    ``None`` means no staff reach at all (anonymous users, residents, inactive
+    accounts, regional staff without a region): such users see only what they own,
+    through owner checks, never through region scope.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser or user.is_national:
+        return NATIONAL
+    if not user.is_portal_staff or not user.region_id:
+        return None
+    return user.region_id
+
+
+def code_in_scope(code: str | None, scope: str | None) -> bool:
+    if scope is None or code is None:
+        return False
+    return scope == NATIONAL or code == scope or code.startswith(f"{scope}.")
+
+
+def user_can_reach_region(user: User | None, code: str | None) -> bool:
+    return code_in_scope(code, region_scope(user))
+
+
+def scope_filter(field: str, scope: str | None) -> models.Q:
+    """A ``Q`` restricting ``field`` (a FK to Region, or a code column) to ``scope``."""
+    if scope is None:
+        return models.Q(pk__in=[])
+    if scope == NATIONAL:
+        return models.Q()
+    # The region's primary key is its code, so ``village__code`` reads the foreign-key
+    # column itself; Django trims the join.
+    column = field if field == "code" or field.endswith("__code") else f"{field}__code"
+    return models.Q(**{column: scope}) | models.Q(**{f"{column}__startswith": f"{scope}."})
+
+
+class RegionScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a region; subclasses name the path to it."""
+
+    #: Path from the model to its Region foreign key (e.g. ``"household__village"``).
+    region_field: str = "region"
+
+    def visible_to(self, user: User | None):
+        return self.filter(scope_filter(self.region_field, region_scope(user)))
+
+
+def get_scoped_object_or_404(queryset: RegionScopedQuerySet, user: User | None, **lookup):
+    """Fetch one object the user's scope reaches; 404 (not 403) otherwise.
+
+    A 404 for out-of-scope objects does not reveal that the object exists.
+    """
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

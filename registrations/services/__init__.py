@@ -1,0 +1,1 @@
+"""Writes for the registrations app: every state change goes through a function here."""

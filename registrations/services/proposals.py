@@ -1,0 +1,496 @@
+"""Proposals (usulan): drafting, documents, and the proposer's workflow steps.
+
+Every status change goes through ``proposal_transition``: it locks the row, checks the
+move against ``registrations.workflow.TRANSITIONS`` and the actor's role and region,
+writes the append-only event, and e-mails the proposer after commit. The proposer's
+steps (submit, resubmit, withdraw) are defined here; the staff steps live in
+``verification.services`` and call the same function.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.models import (
+    Channel,
+    Household,
+    Proposal,
+    ProposalDocument,
+    ProposalDocumentKind,
+    ProposalEvent,
+    ProposalKind,
+    ProposalMember,
+    ProposalStatus,
+    Region,
+    Relation,
+    Role,
+    UpdateReason,
+    User,
+)
+from registrations.models.proposals import EDITABLE_STATUSES
+from registrations.nik import parse_nik, validate_kk_number
+from registrations.scoping import user_can_reach_region
+from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.followups import followups_create
+from registrations.workflow import TRANSITIONS, step_group
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+MAX_MEMBERS = 20
+MAX_DOCUMENTS = 12
+
+
+def new_tracking_number() -> str:
+    return "US" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+# --- who may do what -------------------------------------------------------------------
+
+
+def is_proposer(proposal: Proposal, actor: User) -> bool:
+    """The resident who owns it, or the village operator for a walk-in of their village."""
+    if actor.role == Role.RESIDENT:
+        return proposal.applicant_id == actor.pk
+    if actor.role == Role.VILLAGE_OPERATOR:
+        return proposal.channel == Channel.OFFLINE and user_can_reach_region(actor, proposal.village_id)
+    return False
+
+
+def ensure_editable(proposal: Proposal, actor: User) -> None:
+    if not is_proposer(proposal, actor):
+        raise NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
+    if proposal.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(_("Usulan yang sudah dikirim tidak dapat diubah lagi."))
+
+
+# --- drafting ----------------------------------------------------------------------------
+
+
+def proposal_create_draft(
+    *,
+    actor: User,
+    kind: str = ProposalKind.NEW,
+    update_reason: str = "",
+    kk_number: str = "",
+    village: Region | None = None,
+) -> Proposal:
+    """Open a draft. A resident's draft starts from their own KK and village; an
+    operator's walk-in draft is offline and belongs to the operator's village."""
+    if actor.role == Role.RESIDENT:
+        profile = getattr(actor, "resident", None)
+        if profile is None:
+            raise NotAllowed(_("Akun ini belum memiliki profil warga."))
+        kk_number, village, channel, applicant = profile.kk_number, profile.village, Channel.ONLINE, actor
+    elif actor.role == Role.VILLAGE_OPERATOR:
+        village = village or actor.region
+        if village is None or not user_can_reach_region(actor, village.code):
+            raise NotAllowed(_("Operator hanya dapat mengentri usulan warga desa/kelurahannya sendiri."))
+        channel, applicant = Channel.OFFLINE, None
+    else:
+        raise NotAllowed(_("Hanya warga dan operator desa/kelurahan yang dapat membuat usulan."))
+    if kind == ProposalKind.UPDATE and not update_reason:
+        raise DomainError(_("Pilih alasan perubahan data."), field="update_reason")
+    if kind == ProposalKind.NEW:
+        update_reason = ""
+    if kk_number:
+        _ensure_no_open_proposal(kk_number)
+    household = Household.objects.filter(kk_number=kk_number).first() if kk_number else None
+    try:
+        with transaction.atomic():
+            return Proposal.objects.create(
+                tracking_number=new_tracking_number(),
+                kind=kind,
+                update_reason=update_reason,
+                channel=channel,
+                applicant=applicant,
+                entered_by=actor,
+                kk_number=kk_number,
+                village=village,
+                household=household,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Sudah ada usulan yang masih berjalan untuk nomor KK ini.")) from exc
+
+
+def _ensure_no_open_proposal(kk_number: str, *, exclude_pk: int | None = None) -> None:
+    existing = Proposal.objects.open().filter(kk_number=kk_number).exclude(pk=exclude_pk).first()
+    if existing:
+        raise Conflict(
+            _("Sudah ada usulan yang masih berjalan untuk nomor KK ini (%(number)s).")
+            % {"number": existing.tracking_number},
+            field="kk_number",
+        )
+
+
+HOUSEHOLD_FIELDS = ("kk_number", "village", "address", "rt", "rw", "phone")
+
+
+def proposal_save_household(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
+    ensure_editable(proposal, actor)
+    kk_number = data["kk_number"]
+    try:
+        validate_kk_number(kk_number)
+    except Exception as exc:
+        raise DomainError(getattr(exc, "messages", [str(exc)])[0], field="kk_number") from exc
+    village = data["village"]
+    if actor.role == Role.RESIDENT:
+        profile = actor.resident
+        # A resident proposes their own family card: another KK would block that family.
+        if kk_number != profile.kk_number:
+            raise NotAllowed(_("Warga hanya dapat mengusulkan Kartu Keluarganya sendiri."), field="kk_number")
+        if village.code != profile.village_id and proposal.update_reason != UpdateReason.MOVED:
+            raise NotAllowed(
+                _("Desa/kelurahan harus sesuai domisili akun; pindah domisili diajukan sebagai perubahan data."),
+                field="village",
+            )
+    if actor.role == Role.VILLAGE_OPERATOR and not user_can_reach_region(actor, village.code):
+        raise NotAllowed(_("Operator hanya dapat mengentri usulan warga desa/kelurahannya sendiri."), field="village")
+    if kk_number != proposal.kk_number:
+        _ensure_no_open_proposal(kk_number, exclude_pk=proposal.pk)
+    for field in HOUSEHOLD_FIELDS:
+        setattr(proposal, field, data[field])
+    proposal.household = Household.objects.filter(kk_number=kk_number).first()
+    try:
+        with transaction.atomic():
+            proposal.save(update_fields=[*HOUSEHOLD_FIELDS, "household", "updated_at"])
+    except IntegrityError as exc:
+        raise Conflict(_("Sudah ada usulan yang masih berjalan untuk nomor KK ini."), field="kk_number") from exc
+    return proposal
+
+
+MEMBER_FIELDS = (
+    "nik",
+    "full_name",
+    "relation",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "education",
+    "occupation",
+    "disability",
+    "pregnant",
+)
+
+
+def proposal_save_members(*, proposal: Proposal, actor: User, members: list[dict]) -> list[ProposalMember]:
+    """Replace the proposal's members with ``members`` (the whole list, as the form has it).
+
+    Each NIK must be well formed and agree with the birth date and sex given; exactly
+    one head of household; no NIK twice.
+    """
+    ensure_editable(proposal, actor)
+    if not members:
+        raise DomainError(_("Isi minimal satu anggota keluarga."))
+    if len(members) > MAX_MEMBERS:
+        raise DomainError(_("Paling banyak %(n)d anggota dalam satu KK.") % {"n": MAX_MEMBERS})
+    errors = member_list_errors(members)
+    if errors:
+        raise DomainError(" ".join(str(e) for e in errors))
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        ensure_editable(locked, actor)
+        locked.members.all().delete()
+        rows = ProposalMember.objects.bulk_create(
+            [ProposalMember(proposal=locked, **{f: m.get(f) for f in MEMBER_FIELDS}) for m in members]
+        )
+        Proposal.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return rows
+
+
+def member_list_errors(members: Iterable[dict]) -> list[str]:
+    members = list(members)
+    errors: list[str] = []
+    for m in members:
+        check = parse_nik(m["nik"], birth_date=m["birth_date"], sex=m["sex"])
+        errors += [f"{m['full_name']}: {e}" for e in check.errors]
+        if m.get("pregnant") and m["sex"] != "P":
+            errors.append(_("%(name)s: hanya perempuan yang dapat ditandai hamil.") % {"name": m["full_name"]})
+    heads = sum(1 for m in members if m["relation"] == Relation.HEAD)
+    if heads != 1:
+        errors.append(_("Harus ada tepat satu kepala keluarga (sekarang %(n)d).") % {"n": heads})
+    niks = [m["nik"] for m in members]
+    if len(set(niks)) != len(niks):
+        errors.append(_("Ada NIK yang tercantum lebih dari sekali."))
+    return errors
+
+
+CONDITION_FIELDS = (
+    *Proposal.INDICATOR_FIELDS,
+    *Proposal.ASSET_FIELDS,
+    "floor_area_m2",
+    "monthly_income",
+)
+
+
+def proposal_save_conditions(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
+    ensure_editable(proposal, actor)
+    for field in (*Proposal.INDICATOR_FIELDS, *Proposal.ASSET_FIELDS):
+        setattr(proposal, field, bool(data.get(field, False)))
+    for field in ("floor_area_m2", "monthly_income"):
+        setattr(proposal, field, data.get(field))
+    proposal.save(update_fields=[*CONDITION_FIELDS, "updated_at"])
+    return proposal
+
+
+def proposal_save_programmes(*, proposal: Proposal, actor: User, programmes: list[str], statement: str) -> Proposal:
+    ensure_editable(proposal, actor)
+    proposal.programmes = sorted(set(programmes))
+    proposal.applicant_statement = statement
+    proposal.save(update_fields=["programmes", "applicant_statement", "updated_at"])
+    return proposal
+
+
+def proposal_add_document(*, proposal: Proposal, actor: User, kind: str, file_obj) -> ProposalDocument:
+    """Attach a supporting photo or scan (re-encoded, metadata stripped, private)."""
+    ensure_editable(proposal, actor)
+    if kind not in ProposalDocumentKind.values:
+        raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
+    if proposal.documents.count() >= MAX_DOCUMENTS:
+        raise DomainError(_("Paling banyak %(n)d dokumen per usulan.") % {"n": MAX_DOCUMENTS})
+    image = process_or_refuse(file_obj, kind="document", field="file")
+    if proposal.documents.filter(sha256=image.sha256).exists():
+        raise Conflict(_("Dokumen yang sama sudah diunggah."), field="file")
+    written: list[str] = []
+    with discard_on_failure(written):
+        name, thumb = store_processed_image(image, prefix="proposals")
+        written += [name, thumb]
+        try:
+            with transaction.atomic():
+                return ProposalDocument.objects.create(
+                    proposal=proposal,
+                    kind=kind,
+                    image=name,
+                    thumbnail=thumb,
+                    sha256=image.sha256,
+                    width=image.width,
+                    height=image.height,
+                    quality_warnings=list(image.warnings),
+                    uploaded_by=actor,
+                )
+        except IntegrityError as exc:
+            raise Conflict(_("Dokumen yang sama sudah diunggah."), field="file") from exc
+
+
+def proposal_remove_document(*, proposal: Proposal, actor: User, document_id: int) -> None:
+    ensure_editable(proposal, actor)
+    document = proposal.documents.filter(pk=document_id).first()
+    if document is None:
+        raise DomainError(_("Dokumen tidak ditemukan."))
+    names = (document.image.name, document.thumbnail.name)
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: _delete(names))
+
+
+def _delete(names) -> None:
+    from registrations.services.documents import delete_stored
+
+    delete_stored(*names)
+
+
+# --- completeness --------------------------------------------------------------------------
+
+
+def proposal_problems(proposal: Proposal) -> list[str]:
+    """What still keeps a draft from being submitted, in the proposer's words."""
+    problems: list[str] = []
+    if not proposal.kk_number:
+        problems.append(_("Nomor KK belum diisi."))
+    if not (proposal.address and proposal.rt and proposal.rw):
+        problems.append(_("Alamat, RT, dan RW belum lengkap."))
+    if proposal.kind == ProposalKind.NEW and proposal.household_id:
+        problems.append(_("KK ini sudah terdaftar di DTSEN; ajukan sebagai perubahan data, bukan pendaftaran baru."))
+    if proposal.kind == ProposalKind.UPDATE and not proposal.household_id:
+        problems.append(_("Perubahan data hanya untuk KK yang sudah terdaftar di DTSEN."))
+    members = [{f: getattr(m, f) for f in MEMBER_FIELDS} for m in proposal.members.all()]
+    if not members:
+        problems.append(_("Anggota keluarga belum diisi."))
+    else:
+        problems += member_list_errors(members)
+    if not proposal.programmes:
+        problems.append(_("Pilih minimal satu program bantuan yang diusulkan."))
+    if proposal.floor_area_m2 is None or proposal.monthly_income is None:
+        problems.append(_("Luas lantai dan penghasilan per bulan belum diisi."))
+    kinds = {d.kind for d in proposal.documents.all()}
+    if ProposalDocumentKind.KK_SCAN not in kinds:
+        problems.append(_("Unggah foto Kartu Keluarga."))
+    if proposal.channel == Channel.OFFLINE and ProposalDocumentKind.PAPER_FORM not in kinds:
+        problems.append(_("Unggah pindaian formulir usulan kertas yang ditandatangani warga."))
+    return problems
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+def proposal_transition(*, proposal_id: int, name: str, actor: User, reason: str = "") -> ProposalEvent:
+    """Make one move of the workflow, or refuse it with a clear reason.
+
+    The row is locked (``select_for_update``) and its status re-read, so of two people
+    acting at once exactly one succeeds and the other is told the proposal has moved on.
+    """
+    transition = TRANSITIONS[name]
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
+    if actor.role not in transition.roles:
+        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=proposal_id)
+        if name in {"submit", "resubmit", "withdraw"}:
+            if not is_proposer(proposal, actor):
+                raise NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
+        elif not user_can_reach_region(actor, proposal.village_id):
+            raise NotAllowed(_("Usulan ini di luar wilayah tugas Anda."))
+        _ensure_role_separation(proposal, name, actor)
+        if proposal.status not in transition.source:
+            raise InvalidTransition(
+                _("Usulan sudah berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
+                % {"status": proposal.get_status_display()}
+            )
+        previous = proposal.status
+        now = timezone.now()
+        proposal.status = transition.target
+        proposal.status_changed_at = now
+        fields = ["status", "status_changed_at", "updated_at"]
+        if transition.target == ProposalStatus.SUBMITTED:
+            proposal.submitted_at = now
+            fields.append("submitted_at")
+        try:
+            with transaction.atomic():
+                proposal.save(update_fields=fields)
+        except IntegrityError as exc:
+            raise Conflict(_("Sudah ada usulan lain yang masih berjalan untuk nomor KK ini.")) from exc
+        event = ProposalEvent.objects.create(
+            proposal=proposal,
+            actor=actor,
+            actor_role=actor.role,
+            from_status=previous,
+            to_status=transition.target,
+            reason=reason,
+        )
+        _followups([event])
+    return event
+
+
+def _ensure_role_separation(proposal: Proposal, name: str, actor: User) -> None:
+    """Refuse an account that already acted on this proposal for another hand."""
+    group = step_group(name, actor.role)
+    if group == "proposer":
+        return
+    for earlier_name, earlier_role in _earlier_steps(proposal, actor):
+        earlier = step_group(earlier_name, earlier_role)
+        if earlier not in ("proposer", group):
+            raise NotAllowed(
+                _(
+                    "Pemisahan peran: akun yang sama tidak boleh mencatat musyawarah dan "
+                    "memverifikasi/menyetujui usulan yang sama."
+                )
+            )
+
+
+def _earlier_steps(proposal: Proposal, actor: User):
+    by_target = {t.target: t.name for t in TRANSITIONS.values()}
+    for to_status, role in proposal.events.filter(actor=actor).values_list("to_status", "actor_role"):
+        name = "return_for_correction" if to_status == ProposalStatus.RETURNED else by_target.get(to_status)
+        if name:
+            yield name, role
+
+
+def _followups(events: list[ProposalEvent]) -> None:
+    """Every status change e-mails the proposer; a submission also starts matching its
+    members against the population records. Both through the outbox, after commit."""
+    followups_create(events=events, kinds=["notify_proposer"])
+    submitted = [e for e in events if e.to_status == ProposalStatus.SUBMITTED]
+    if submitted:
+        followups_create(events=submitted, kinds=["match_members"])
+
+
+def proposal_submit(*, proposal: Proposal, actor: User) -> ProposalEvent:
+    """The workflow's first transition: check the draft is complete, then submit it.
+
+    A resident may submit only once the village operator has confirmed their identity.
+    Follow-up work (matching, later issues) is enqueued by the caller's
+    ``verification`` service on commit.
+    """
+    if actor.role == Role.RESIDENT:
+        profile = getattr(actor, "resident", None)
+        if profile is None or not profile.is_confirmed:
+            raise NotAllowed(_("Usulan dapat dikirim setelah identitas Anda dikonfirmasi operator desa/kelurahan."))
+    problems = proposal_problems(proposal)
+    if problems:
+        raise DomainError(problems[0])
+    name = "resubmit" if proposal.status == ProposalStatus.RETURNED else "submit"
+    return proposal_transition(proposal_id=proposal.pk, name=name, actor=actor)
+
+
+def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str) -> ProposalEvent:
+    return proposal_transition(proposal_id=proposal.pk, name="withdraw", actor=actor, reason=reason)
+
+
+def proposals_transition_batch(
+    *, proposal_ids: list[int], name: str, actor: User, reason: str = ""
+) -> list[ProposalEvent]:
+    """The same move over many proposals at once (a decree over 2,000 of them).
+
+    All or nothing: the rows are locked in primary-key order (so two batches cannot
+    deadlock), every one is checked as ``proposal_transition`` would, and one refusal
+    refuses the batch with the tracking number that caused it.
+    """
+    transition = TRANSITIONS[name]
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
+    if actor.role not in transition.roles:
+        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
+    ids = sorted(set(proposal_ids))
+    if not ids:
+        raise DomainError(_("Pilih minimal satu usulan."))
+    with transaction.atomic():
+        proposals = list(
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("applicant")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        if len(proposals) != len(ids):
+            raise DomainError(_("Sebagian usulan tidak ditemukan."))
+        acted_before = set(
+            ProposalEvent.objects.filter(proposal_id__in=ids, actor=actor).values_list("proposal_id", flat=True)
+        )
+        for proposal in proposals:
+            if not user_can_reach_region(actor, proposal.village_id):
+                raise NotAllowed(
+                    _("Usulan %(number)s di luar wilayah tugas Anda.") % {"number": proposal.tracking_number}
+                )
+            if proposal.status not in transition.source:
+                raise InvalidTransition(
+                    _("Usulan %(number)s sudah berstatus “%(status)s”.")
+                    % {"number": proposal.tracking_number, "status": proposal.get_status_display()}
+                )
+            if proposal.pk in acted_before:
+                _ensure_role_separation(proposal, name, actor)
+        now = timezone.now()
+        Proposal.objects.filter(pk__in=ids).update(status=transition.target, status_changed_at=now, updated_at=now)
+        events = ProposalEvent.objects.bulk_create(
+            [
+                ProposalEvent(
+                    proposal=p,
+                    actor=actor,
+                    actor_role=actor.role,
+                    from_status=p.status,
+                    to_status=transition.target,
+                    reason=reason,
+                )
+                for p in proposals
+            ]
+        )
+        for proposal, event in zip(proposals, events, strict=True):
+            proposal.status = transition.target
+            _followups([event])
+    return events

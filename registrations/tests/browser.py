@@ -1,0 +1,116 @@
+"""Browser fixtures for tests marked ``browser``: Debian's Chromium through Playwright.
+
+Import the fixtures a test module needs (a plugin outside the root conftest is not
+allowed)::
+
+    from registrations.tests.browser import browser_page, page_problems  # noqa: F401
+
+``browser_page`` is a fresh phone-sized page (360x740, touch, Indonesian locale) in its
+own context, so cookies and the chosen language never leak between tests. Use it
+with pytest-django's ``live_server``: ``browser_page.goto(live_server.url + "/")``.
+
+Playwright is never allowed to fetch a browser: the executable is the system one.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def chromium():
+    """A Chromium for one test.
+
+    Playwright's sync API keeps an event loop running in this thread for as long as
+    it is started, and Django refuses database calls from a thread with a running
+    loop unless told it is safe (it is: the test code is synchronous). So the flag is
+    set exactly while Playwright runs, which includes the database flush after a
+    live-server test. Per test, not per session: the tests that run afterwards keep
+    Django's check (a launch costs well under a second).
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+                # While the loop ran, Django kept connections per context, not per
+                # thread; close them so PostgreSQL can drop the test database.
+                from django.db import connections
+
+                connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def new_page(chromium, *, device: dict | None = None, locale: str = "id-ID"):
+    """A page in a new context; close the context (``page.context.close()``) when done."""
+    context = chromium.new_context(locale=locale, **(device or PHONE))
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    page = new_page(chromium)
+    yield page
+    page.context.close()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong while a page loaded: failed requests and console errors."""
+
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.failed_requests or self.console_errors)
+
+
+@pytest.fixture
+def page_problems(browser_page) -> PageProblems:
+    """Collects 4xx/5xx responses, requests that never finished, and console errors."""
+    problems = PageProblems()
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.failed_requests.append(f"{response.status} {response.url}")
+
+    def on_console(message):
+        # Chromium asks for /favicon.ico on its own; the portal has no icon (yet).
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.console_errors.append(message.text)
+
+    browser_page.on("response", on_response)
+    browser_page.on("requestfailed", lambda request: problems.failed_requests.append(f"failed {request.url}"))
+    browser_page.on("console", on_console)
+    browser_page.on("pageerror", lambda error: problems.console_errors.append(str(error)))
+    return problems
+
+
+def has_horizontal_overflow(page) -> bool:
+    # clientWidth, not innerWidth: on a mobile viewport Chromium widens innerWidth to
+    # overflowing content, which would hide exactly the overflow looked for.
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")

@@ -1,0 +1,60 @@
+"""The only way out for personal documents: a permission check, then the bytes.
+
+Residents see their own; staff see those of their region, and every staff view is
+recorded in ``DocumentAccess``. Responses are never cached by browsers or proxies.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+
+from registrations.models import DocumentAccess, IdentityDocument, ProposalDocument
+from registrations.scoping import user_can_reach_region
+
+VARIANTS = {"full": "image", "thumb": "thumbnail"}
+
+
+def serve_private_document(request, document, *, owner_id, village_code, document_type: str, variant: str):
+    if variant not in VARIANTS:
+        raise Http404
+    user = request.user
+    is_owner = owner_id is not None and owner_id == user.pk
+    is_staff_in_scope = user.is_portal_staff and user_can_reach_region(user, village_code)
+    if not (is_owner or is_staff_in_scope):
+        raise Http404  # same answer as a missing document: existence is not revealed
+    if not is_owner:
+        DocumentAccess.objects.create(user=user, document_type=document_type, document_id=document.pk, variant=variant)
+    file = getattr(document, VARIANTS[variant])
+    response = FileResponse(file.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="{document_type}-{document.pk}-{variant}.jpg"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+def identity_document(request, pk: int, variant: str = "full"):
+    document = get_object_or_404(IdentityDocument.objects.select_related("profile"), pk=pk)
+    return serve_private_document(
+        request,
+        document,
+        owner_id=document.profile.user_id,
+        village_code=document.profile.village_id,
+        document_type="identitas",
+        variant=variant,
+    )
+
+
+@never_cache
+@login_required
+def proposal_document(request, pk: int, variant: str = "full"):
+    document = get_object_or_404(ProposalDocument.objects.select_related("proposal"), pk=pk)
+    return serve_private_document(
+        request,
+        document,
+        owner_id=document.proposal.applicant_id,
+        village_code=document.proposal.village_id,
+        document_type="usulan",
+        variant=variant,
+    )

@@ -1,0 +1,77 @@
+"""Forms of the verification app's staff pages (population import)."""
+
+import codecs
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from verification.services.population import PopulationImportError, parse_header
+
+#: Largest accepted upload; ``POPULATION_IMPORT_MAX_BYTES`` in settings overrides it.
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "xlsx",  # zip: .xlsx, .ods, .zip
+    b"\xd0\xcf\x11\xe0": "xls",  # OLE: old .xls
+    b"%PDF": "pdf",
+}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "POPULATION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+class PopulationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Berkas CSV data kependudukan"),
+        help_text=gettext_lazy("Teks CSV UTF-8 dengan baris judul (header); maksimal %(size)s."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {"size": filesizeformat(max_upload_bytes())}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (%(size)s); batasnya %(max)s. Bagi berkas per wilayah.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(max_upload_bytes())},
+                code="too_large",
+            )
+        upload.seek(0)
+        head = upload.read(_SNIFF_BYTES)
+        upload.seek(0)
+        for signature, kind in _BINARY_SIGNATURES.items():
+            if head.startswith(signature):
+                message = (
+                    _("Berkas Excel tidak diterima. Buka di Excel, lalu Simpan Sebagai \u201cCSV UTF-8\u201d.")
+                    if kind in ("xlsx", "xls")
+                    else _("Berkas ini bukan CSV, melainkan %(kind)s.") % {"kind": kind.upper()}
+                )
+                raise forms.ValidationError(message, code="not_csv")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Berkas harus berakhiran .csv (teks CSV)."), code="not_csv")
+        if not head.strip():
+            raise forms.ValidationError(_("Berkas kosong."), code="empty")
+        if b"\x00" in head:
+            raise forms.ValidationError(_("Berkas ini bukan teks CSV (berisi data biner)."), code="not_csv")
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("Berkas harus berupa teks UTF-8. Di Excel, pilih Simpan Sebagai \u201cCSV UTF-8\u201d."),
+                code="not_utf8",
+            ) from None
+        header, newline, _rest = text.lstrip("\ufeff").partition("\n")
+        if not newline and len(head) == _SNIFF_BYTES:
+            raise forms.ValidationError(_("Baris judul (header) CSV tidak ditemukan."), code="no_header")
+        try:
+            parse_header(header.rstrip("\r"))
+        except PopulationImportError as exc:
+            raise forms.ValidationError(exc.message, code="columns") from None
+        return upload

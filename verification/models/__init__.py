@@ -1,0 +1,37 @@
+"""Verification models: population records (Dukcapil copy) and the proposal workflow."""
+
+from .matching import MatchOutcome, MemberMatch
+from .population import LifeStatus, PopulationRecord
+from .workflow import (
+    Assignment,
+    Attendee,
+    Batch,
+    BatchKind,
+    Deliberation,
+    DeliberationBasis,
+    DeliberationItem,
+    DeliberationStatus,
+    FieldVisit,
+    FieldVisitPhoto,
+    FieldVisitResult,
+    Outcome,
+)
+
+__all__ = [
+    "Assignment",
+    "Attendee",
+    "Batch",
+    "BatchKind",
+    "Deliberation",
+    "DeliberationBasis",
+    "DeliberationItem",
+    "DeliberationStatus",
+    "FieldVisit",
+    "FieldVisitPhoto",
+    "FieldVisitResult",
+    "LifeStatus",
+    "MatchOutcome",
+    "MemberMatch",
+    "Outcome",
+    "PopulationRecord",
+]

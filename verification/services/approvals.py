@@ -1,0 +1,101 @@
+"""Batch decisions: the regency head's decree, the province's forwarding letter, and
+the ministry's determination round (penetapan), which enters households into DTSEN."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import Conflict, DomainError, NotAllowed
+from registrations.models import Proposal, Role, User
+from registrations.services.proposals import proposals_transition_batch
+from registrations.services.register import register_household_from_proposal
+from verification.models import Batch, BatchKind
+
+
+def _batch(*, kind: str, actor: User, number: str, document_date: datetime.date, period: str = "") -> Batch:
+    number = number.strip()
+    if not number:
+        raise DomainError(_("Nomor dokumen wajib diisi."), field="number")
+    try:
+        with transaction.atomic():
+            return Batch.objects.create(
+                kind=kind,
+                region=actor.region,
+                issuer_code=actor.region_id or "",
+                number=number,
+                document_date=document_date,
+                period=period,
+                actor=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Nomor dokumen ini sudah dipakai."), field="number") from exc
+
+
+def regency_approve_batch(*, actor: User, proposal_ids: list[int], number: str, document_date: datetime.date) -> Batch:
+    """The bupati/wali kota approves verified proposals under one decree (SK)."""
+    with transaction.atomic():
+        batch = _batch(kind=BatchKind.REGENCY_DECREE, actor=actor, number=number, document_date=document_date)
+        proposals_transition_batch(
+            proposal_ids=proposal_ids,
+            name="regency_approve",
+            actor=actor,
+            reason=_("Keputusan %(number)s tanggal %(date)s.")
+            % {"number": batch.number, "date": document_date.strftime("%d-%m-%Y")},
+        )
+        batch.proposals.add(*proposal_ids)
+        return batch
+
+
+def province_forward_batch(*, actor: User, proposal_ids: list[int], number: str, document_date: datetime.date) -> Batch:
+    """Provincial staff forward the regencies' approved proposals to the ministry."""
+    with transaction.atomic():
+        batch = _batch(kind=BatchKind.PROVINCE_FORWARD, actor=actor, number=number, document_date=document_date)
+        proposals_transition_batch(
+            proposal_ids=proposal_ids,
+            name="forward",
+            actor=actor,
+            reason=_("Surat pengantar %(number)s tanggal %(date)s.")
+            % {"number": batch.number, "date": document_date.strftime("%d-%m-%Y")},
+        )
+        batch.proposals.add(*proposal_ids)
+        return batch
+
+
+def ministry_determine(
+    *,
+    actor: User,
+    period: str,
+    number: str,
+    document_date: datetime.date,
+    determine_ids: list[int],
+    reject_ids: list[int],
+    reject_reason: str = "",
+) -> Batch:
+    """A determination round: the chosen proposals enter DTSEN (their households are
+    written to the register), the others are not determined, with a reason."""
+    if actor.role != Role.MINISTRY_STAFF:
+        raise NotAllowed(_("Hanya Kementerian Sosial yang menetapkan."))
+    if not determine_ids and not reject_ids:
+        raise DomainError(_("Pilih minimal satu usulan."))
+    if set(determine_ids) & set(reject_ids):
+        raise DomainError(_("Satu usulan tidak dapat ditetapkan sekaligus ditolak."))
+    if not period.strip():
+        raise DomainError(_("Periode penetapan wajib diisi, mis. 2026-Q4."), field="period")
+    with transaction.atomic():
+        batch = _batch(
+            kind=BatchKind.DETERMINATION, actor=actor, number=number, document_date=document_date, period=period.strip()
+        )
+        reason = _("Penetapan %(number)s periode %(period)s.") % {"number": batch.number, "period": batch.period}
+        if determine_ids:
+            proposals_transition_batch(proposal_ids=determine_ids, name="determine", actor=actor, reason=reason)
+            for proposal in Proposal.objects.filter(pk__in=determine_ids).prefetch_related("members"):
+                register_household_from_proposal(proposal=proposal)
+        if reject_ids:
+            proposals_transition_batch(
+                proposal_ids=reject_ids, name="not_determine", actor=actor, reason=reject_reason or reason
+            )
+        batch.proposals.add(*determine_ids, *reject_ids)
+        return batch

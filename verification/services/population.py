@@ -1,0 +1,1166 @@
+"""Import of population (Dukcapil) records from CSV: validate, then upsert by NIK.
+
+One code path serves ``manage.py import_population``, the staff upload page (through
+the Celery task in ``verification/tasks_population.py``) and ``bench/import_population.py``.
+
+Format (``docs/contract.md``): a header row naming at least ``REQUIRED_COLUMNS``; other
+columns are ignored, except the optional ``rt``, ``rw`` and ``moved_to``. A column that
+is absent is not touched on existing records (a file without ``rt`` keeps the RT
+loaded from an earlier, richer file); a column that is present but blank is blank.
+
+Rules, per row (a row breaking any of them is a *bad row*, reported with its line
+number and every reason, and skipped; the other rows are kept):
+
+* ``nik``: a structurally valid NIK (``registrations.nik.parse_nik``: 16 digits, known
+  province, real date part, serial not 0000). A district code missing from the current
+  Kemendagri list is only a warning there, so such a NIK is accepted. The NIK's date
+  and sex digits are *not* compared with ``birth_date`` and ``sex``: this file is the
+  civil registry itself, and a corrected birth date does not change a NIK.
+* ``kk_number``: 16 digits starting with a known province.
+* ``full_name``: not blank, at most 120 characters; ``name_key`` is
+  ``registrations.names.normalize_name`` of it.
+* ``birth_date`` (required) and ``status_date`` (optional): ``YYYY-MM-DD``, not in the
+  future; a status date is not before the birth date.
+* ``sex``: ``L``/``P``, or ``M``/``F`` (stored as ``L``/``P``).
+* ``village_code``: a dotted village code ``NN.NN.NN.NNNN``. A code unknown to the
+  ``Region`` table is kept (people keep the codes they were registered under).
+* ``status``: ``alive``, ``deceased`` or ``moved``, any case; blank means ``alive``.
+* ``moved_to``: blank or a dotted region code of any level.
+* ``birth_place`` ≤ 80, ``address`` ≤ 200, ``rt``/``rw`` up to 3 digits.
+* The same NIK twice in one file: the *first* good row is kept, each later one is a
+  bad row naming the line of the first (a file with two different people under one NIK
+  needs a human, not a silent last-one-wins).
+* For a regional importer (``scope`` not national): the row's village must lie in the
+  scope, and an existing record of that NIK must too; otherwise the row is bad with
+  the reason "di luar wilayah Anda".
+
+Line numbers are physical lines of the file, 1-based, the header being line 1; a
+record with a quoted line break is numbered by the line it starts on.
+
+Idempotency: ``row_hash`` is the MD5 of the normalised row (and of which optional
+columns the file has); a row whose hash equals the stored one is not written, so a
+rerun of the same file changes nothing and ``updated_at`` stays put.
+
+Streaming: the file is read with ``csv`` in chunks of ``chunk_size`` rows, each chunk
+validated and written in its own transaction, so memory does not grow with the file.
+Duplicate NIKs across chunks are caught in a temporary table of the NIKs seen so far
+(in the database, not in Python memory). A reader thread validates the next chunk
+while the database writes the current one (the database driver releases the GIL).
+
+PostgreSQL: each chunk is ``COPY``'d into a ``TEMP`` staging table, then one
+``INSERT ... SELECT ... ON CONFLICT (nik) DO UPDATE ... WHERE row_hash IS DISTINCT
+FROM EXCLUDED.row_hash`` writes it; unchanged rows are filtered out before the insert
+(so they are not even locked) and ``RETURNING (xmax = 0)`` tells inserts from updates.
+SQLite: the chunk's stored hashes are read, then one ``executemany`` upsert with the
+same rule. Both give the same records and the same counts.
+
+Upload jobs (the staff page): state lives in the Django cache under the job id (Redis
+when ``REDIS_URL`` is set, local memory otherwise); the uploaded file and the bad-row
+report are files under ``MEDIA_ROOT/imports/``. A model would be sturdier (history,
+no expiry, no shared cache needed); the cache keeps this change free of migrations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import hashlib
+import io
+import logging
+import operator
+import os
+import queue
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import lokal
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import DomainError
+from registrations.models import Role
+from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
+from registrations.nik import parse_nik
+from registrations.scoping import NATIONAL, code_in_scope, region_scope
+from verification.models import PopulationRecord
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_COLUMNS = (
+    "nik",
+    "kk_number",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "village_code",
+    "address",
+    "status",
+    "status_date",
+)
+OPTIONAL_COLUMNS = ("rt", "rw", "moved_to")
+DEFAULT_CHUNK_SIZE = 10_000
+#: Roles that may use the upload page: national staff and the regency social office.
+IMPORT_ROLES = frozenset({Role.MINISTRY_STAFF, Role.ADMIN, Role.SOCIAL_OFFICER})
+
+# Columns of a validated row, in the order of the staging table and the tuples below.
+_ROW_COLUMNS = (
+    "line",
+    "nik",
+    "kk_number",
+    "full_name",
+    "name_key",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "village_code",
+    "address",
+    "rt",
+    "rw",
+    "status",
+    "status_date",
+    "moved_to_code",
+    "row_hash",
+)
+_RECORD_COLUMNS = _ROW_COLUMNS[1:]  # everything but the line number
+#: Text columns that may be blank: COPY reads an empty field as NULL, the insert turns it back.
+_MAYBE_BLANK = frozenset({"birth_place", "address", "rt", "rw", "moved_to_code"})
+_OPTIONAL_TO_FIELD = {"rt": "rt", "rw": "rw", "moved_to": "moved_to_code"}
+_HASH_VERSION = "p1"
+#: Entries per cache of the validator (names, name words, dates, village codes): memory stays flat.
+_CACHE_LIMIT = 20_000
+
+
+class PopulationImportError(DomainError):
+    """The file as a whole cannot be imported (missing columns, not CSV text)."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    nik: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    bad: int = 0
+    lines: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"read={self.read} inserted={self.inserted} updated={self.updated} "
+            f"unchanged={self.unchanged} bad={self.bad}"
+        )
+
+
+def mask_nik(value: str) -> str:
+    """``3204125505900001`` → ``320412******0001``; short values are hidden entirely."""
+    value = (value or "").strip()
+    masked = f"{value[:6]}******{value[-4:]}" if len(value) >= 10 else "*" * len(value)
+    # Never let a spreadsheet read a cell as a formula.
+    return f"'{masked}" if masked[:1] in ("=", "+", "-", "@") else masked
+
+
+class BadRowCsvWriter:
+    """Writes bad rows as CSV ``line,nik,reason`` (NIK masked); call it with a ``BadRow``."""
+
+    def __init__(self, stream: IO[str]):
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer.writerow(["line", "nik", "reason"])
+
+    def __call__(self, bad: BadRow) -> None:
+        self._writer.writerow([bad.line, mask_nik(bad.nik), bad.reason])
+
+
+# --- Header ------------------------------------------------------------------------------
+
+
+def _pick_delimiter(header_line: str) -> str:
+    if "," in header_line:
+        return ","
+    for candidate in (";", "\t", "|"):
+        if candidate in header_line:
+            return candidate
+    return ","
+
+
+def parse_header(header_line: str) -> tuple[str, dict[str, int]]:
+    """The delimiter and the index of each known column; ``PopulationImportError`` if a
+    required column is missing or named twice."""
+    header_line = header_line.lstrip("\ufeff")
+    delimiter = _pick_delimiter(header_line)
+    try:
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise PopulationImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+    names = [name.strip().lower() for name in names]
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
+            if name in index:
+                raise PopulationImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
+            index[name] = position
+    missing = [name for name in REQUIRED_COLUMNS if name not in index]
+    if missing:
+        raise PopulationImportError(
+            _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
+            % {"missing": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)}
+        )
+    return delimiter, index
+
+
+# --- Row validation ------------------------------------------------------------------------
+
+_VILLAGE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}").fullmatch
+_REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?").fullmatch
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: Digits 7-10 of a NIK that are a plain day and month (day + 40 for women). 29 February
+#: is left out on purpose: whether it is real depends on the year, so parse_nik decides.
+_NIK_DAY_MONTH = frozenset(
+    f"{day + offset:02d}{month:02d}"
+    for month in range(1, 13)
+    for day in range(1, _DAYS_IN_MONTH[month] + 1)
+    for offset in (0, 40)
+)
+_SEXES = {"L": "L", "P": "P", "M": "L", "F": "P", "l": "L", "p": "P", "m": "L", "f": "P"}
+_STATUSES = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "moved"}
+
+
+def _show(value: str, limit: int = 20) -> str:
+    """A value quoted in a reason, cut short."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def _nik_errors(nik: str, provinces: frozenset[str]) -> list[str]:
+    """The NIK's structural errors, ``[]`` when it is valid.
+
+    A fast local check accepts the usual NIK; anything it does not accept (and every
+    29 February) goes to ``parse_nik``, which decides and words the reason.
+    """
+    if (
+        len(nik) == 16
+        and nik.isascii()
+        and nik.isdigit()
+        and nik[:2] in provinces
+        and nik[2:4] != "00"
+        and nik[4:6] != "00"
+        and nik[12:] != "0000"
+        and nik[6:10] in _NIK_DAY_MONTH
+    ):
+        return []
+    return parse_nik(nik).errors
+
+
+def _date_plain(value: str, today: str) -> bool:
+    """``value`` is a ``YYYY-MM-DD`` date not after ``today`` (also ``YYYY-MM-DD``)."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or value > today:
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _iso_date_error(value: str, today: str) -> str | None:
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return "format"
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return "format"
+    if value > today:
+        return "future"
+    return None
+
+
+class _RowValidator:
+    """Turns a CSV row into the tuple of ``_ROW_COLUMNS``, or the list of its problems.
+
+    ``__call__`` first tries a tight path that only accepts the common, clearly valid row
+    (plain values, cached answers for repeated dates and codes); anything else takes
+    ``_thorough``, which applies every rule and words every problem. Both build the
+    accepted tuple with ``_accept``, so they cannot disagree on a good row.
+    """
+
+    def __init__(self, index: dict[str, int], scope: str | None):
+        self.index = index
+        self.scope = scope
+        self.present_optional = tuple(name for name in OPTIONAL_COLUMNS if name in index)
+        self.width = max(index.values()) + 1
+        self.today = datetime.date.today().isoformat()
+        self.provinces = frozenset(lokal.PROVINCES)
+        self.hash_prefix = f"{_HASH_VERSION}|{','.join(self.present_optional)}"
+        self.fields = operator.itemgetter(*(index[name] for name in REQUIRED_COLUMNS))
+        self.optional = [index.get(name) for name in OPTIONAL_COLUMNS]
+        self.names: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+        self.good_dates: set[str] = set()
+        self.good_villages: set[str] = set()
+
+    # Bounded caches of values that passed the full check (dates and village codes repeat).
+    def _good_date(self, value: str) -> bool:
+        if value in self.good_dates:
+            return True
+        if not _date_plain(value, self.today):
+            return False
+        if len(self.good_dates) >= _CACHE_LIMIT:
+            self.good_dates.clear()
+        self.good_dates.add(value)
+        return True
+
+    def _good_village(self, code: str) -> bool:
+        if not _VILLAGE_CODE(code) or (self.scope != NATIONAL and not code_in_scope(code, self.scope)):
+            return False
+        if len(self.good_villages) >= _CACHE_LIMIT:
+            self.good_villages.clear()
+        self.good_villages.add(code)
+        return True
+
+    def name_key(self, full_name: str) -> str:
+        """``normalize_name(full_name)``, fast for the usual name of plain letters.
+
+        Such a name is normalised word by word (a single plain word's key is
+        ``normalize_name`` of it), after the same title and degree stripping as
+        ``registrations.names.name_tokens``; the test suite checks the two agree. Any
+        other name (dots, commas, accents, digits) goes through ``normalize_name`` whole.
+        """
+        if full_name.isascii() and full_name.replace(" ", "").isalpha():
+            words = full_name.lower().split()
+            while len(words) > 1 and words[0] in PREFIX_TITLES:
+                words = words[1:]
+            while len(words) > 1 and words[-1] in DEGREES:
+                words = words[:-1]
+            tokens = self.tokens
+            parts = []
+            for word in words:
+                token = tokens.get(word)
+                if token is None:
+                    if len(tokens) >= _CACHE_LIMIT:
+                        tokens.clear()
+                    token = tokens[word] = normalize_name(word)
+                parts.append(token)
+            return " ".join(parts)[:120]
+        key = self.names.get(full_name)
+        if key is None:
+            if len(self.names) >= _CACHE_LIMIT:
+                self.names.clear()
+            key = self.names[full_name] = normalize_name(full_name)[:120]
+        return key
+
+    def _optional_values(self, row: list[str]) -> tuple[str, str, str]:
+        i_rt, i_rw, i_moved = self.optional
+        return (
+            row[i_rt].strip() if i_rt is not None else "",
+            row[i_rw].strip() if i_rw is not None else "",
+            row[i_moved].strip() if i_moved is not None else "",
+        )
+
+    def __call__(self, row: list[str], line: int) -> tuple | list[str]:
+        if len(row) < self.width:
+            return self._thorough(row + [""] * (self.width - len(row)), line)
+        nik, kk, full_name, birth_place, birth_date, sex, village_code, address, status, status_date = map(
+            str.strip, self.fields(row)
+        )
+        full_name = " ".join(full_name.split())
+        birth_place = " ".join(birth_place.split())
+        address = " ".join(address.split())
+        sex = _SEXES.get(sex)
+        status = _STATUSES.get(status)
+        if (
+            len(nik) == 16
+            and nik.isdigit()
+            and nik.isascii()
+            and nik[:2] in self.provinces
+            and nik[2:4] != "00"
+            and nik[4:6] != "00"
+            and nik[12:] != "0000"
+            and nik[6:10] in _NIK_DAY_MONTH
+            and len(kk) == 16
+            and kk.isdigit()
+            and kk.isascii()
+            and kk[:2] in self.provinces
+            and 0 < len(full_name) <= 120
+            and len(birth_place) <= 80
+            and len(address) <= 200
+            and full_name.isprintable()
+            and birth_place.isprintable()
+            and address.isprintable()
+            and sex is not None
+            and status is not None
+            and (birth_date in self.good_dates or self._good_date(birth_date))
+            and (not status_date or (status_date >= birth_date and self._good_date(status_date)))
+            and (village_code in self.good_villages or self._good_village(village_code))
+        ):
+            i_rt, i_rw, i_moved = self.optional
+            rt = row[i_rt].strip() if i_rt is not None else ""
+            rw = row[i_rw].strip() if i_rw is not None else ""
+            moved_to = row[i_moved].strip() if i_moved is not None else ""
+            if (
+                (not rt or (len(rt) <= 3 and rt.isdigit() and rt.isascii()))
+                and (not rw or (len(rw) <= 3 and rw.isdigit() and rw.isascii()))
+                and (not moved_to or _REGION_CODE(moved_to))
+            ):
+                return self._accept(
+                    line,
+                    nik,
+                    kk,
+                    full_name,
+                    birth_place,
+                    birth_date,
+                    sex,
+                    village_code,
+                    address,
+                    status,
+                    status_date,
+                    rt,
+                    rw,
+                    moved_to,
+                )
+        return self._thorough(row, line)
+
+    def _thorough(self, row: list[str], line: int) -> tuple | list[str]:
+        nik, kk, full_name, birth_place, birth_date, sex_raw, village_code, address, status_raw, status_date = map(
+            str.strip, self.fields(row)
+        )
+        errors: list[str] = []
+        if not nik:
+            errors.append(_("NIK kosong"))
+        else:
+            nik_errors = _nik_errors(nik, self.provinces)
+            if nik_errors:
+                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": nik_errors[0]})
+
+        if not (len(kk) == 16 and kk.isascii() and kk.isdigit() and kk[:2] in self.provinces):
+            errors.append(_("nomor KK kosong") if not kk else _("nomor KK tidak sah (16 digit, kode provinsi dikenal)"))
+
+        full_name = " ".join(full_name.split())
+        birth_place = " ".join(birth_place.split())
+        address = " ".join(address.split())
+        if not full_name:
+            errors.append(_("nama kosong"))
+        elif len(full_name) > 120:
+            errors.append(_("nama lebih dari 120 karakter"))
+        if len(birth_place) > 80:
+            errors.append(_("tempat lahir lebih dari 80 karakter"))
+        if len(address) > 200:
+            errors.append(_("alamat lebih dari 200 karakter"))
+        if not (full_name.isprintable() and birth_place.isprintable() and address.isprintable()):
+            errors.append(_("teks berisi byte yang bukan UTF-8 atau karakter kendali"))
+
+        if not birth_date:
+            errors.append(_("tanggal lahir kosong"))
+        else:
+            problem = _iso_date_error(birth_date, self.today)
+            if problem == "format":
+                errors.append(_("tanggal lahir %(v)s bukan tanggal YYYY-MM-DD") % {"v": _show(birth_date)})
+            elif problem == "future":
+                errors.append(_("tanggal lahir %(v)s di masa depan") % {"v": _show(birth_date)})
+
+        sex = _SEXES.get(sex_raw)
+        if sex is None:
+            errors.append(_("jenis kelamin %(v)s bukan L/P (atau M/F)") % {"v": _show(sex_raw)})
+
+        if not _VILLAGE_CODE(village_code):
+            errors.append(_("kode desa/kelurahan %(v)s bukan format NN.NN.NN.NNNN") % {"v": _show(village_code)})
+        elif self.scope != NATIONAL and not code_in_scope(village_code, self.scope):
+            errors.append(_("di luar wilayah Anda"))
+
+        status = _STATUSES.get(status_raw.lower())
+        if status is None:
+            errors.append(_("status %(v)s bukan alive/deceased/moved") % {"v": _show(status_raw)})
+
+        if status_date:
+            problem = _iso_date_error(status_date, self.today)
+            if problem == "format":
+                errors.append(_("tanggal status %(v)s bukan tanggal YYYY-MM-DD") % {"v": _show(status_date)})
+            elif problem == "future":
+                errors.append(_("tanggal status %(v)s di masa depan") % {"v": _show(status_date)})
+            elif birth_date and status_date < birth_date:
+                errors.append(_("tanggal status sebelum tanggal lahir"))
+
+        rt, rw, moved_to = self._optional_values(row)
+        if rt and not (len(rt) <= 3 and rt.isascii() and rt.isdigit()):
+            errors.append(_("RT %(v)s bukan angka 1-3 digit") % {"v": _show(rt)})
+        if rw and not (len(rw) <= 3 and rw.isascii() and rw.isdigit()):
+            errors.append(_("RW %(v)s bukan angka 1-3 digit") % {"v": _show(rw)})
+        if moved_to and not _REGION_CODE(moved_to):
+            errors.append(_("kode wilayah tujuan pindah %(v)s tidak sah") % {"v": _show(moved_to)})
+
+        if errors:
+            return errors
+        return self._accept(
+            line,
+            nik,
+            kk,
+            full_name,
+            birth_place,
+            birth_date,
+            sex,
+            village_code,
+            address,
+            status,
+            status_date,
+            rt,
+            rw,
+            moved_to,
+        )
+
+    def _accept(
+        self,
+        line,
+        nik,
+        kk,
+        full_name,
+        birth_place,
+        birth_date,
+        sex,
+        village_code,
+        address,
+        status,
+        status_date,
+        rt,
+        rw,
+        moved_to,
+    ) -> tuple:
+        name_key = self.name_key(full_name)
+        row_hash = hashlib.md5(
+            "\x1f".join(
+                (
+                    self.hash_prefix,
+                    kk,
+                    full_name,
+                    name_key,
+                    birth_place,
+                    birth_date,
+                    sex,
+                    village_code,
+                    address,
+                    rt,
+                    rw,
+                    status,
+                    status_date,
+                    moved_to,
+                )
+            ).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
+        return (
+            line,
+            nik,
+            kk,
+            full_name,
+            name_key,
+            birth_place,
+            birth_date,
+            sex,
+            village_code,
+            address,
+            rt,
+            rw,
+            status,
+            status_date,
+            moved_to,
+            row_hash,
+        )
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    payload: Any  # what the writer sends: COPY text for PostgreSQL, the row tuples for SQLite
+    count: int  # good rows in it
+    bad: list[BadRow]
+    read: int
+    lines: int
+
+
+@contextlib.contextmanager
+def _open_text(source) -> Iterator[IO[str]]:
+    """A text stream over a path or a binary/text file object (UTF-8, BOM allowed).
+
+    Undecodable bytes become surrogate escapes, so the rows that hold them are reported
+    one by one instead of the whole file failing halfway.
+    """
+    if isinstance(source, str | os.PathLike):
+        with open(source, encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
+            yield stream
+        return
+    if isinstance(source, io.TextIOBase):
+        yield source
+        return
+    stream = io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        yield stream
+    finally:
+        stream.detach()
+
+
+def _read_header(stream: IO[str]) -> tuple[str, dict[str, int]]:
+    header_line = stream.readline()
+    if not header_line.strip():
+        raise PopulationImportError(_("Berkas kosong: baris judul (header) tidak ada."))
+    if "\x00" in header_line:
+        raise PopulationImportError(_("Berkas bukan CSV teks (berisi byte nol)."))
+    return parse_header(header_line.rstrip("\r\n"))
+
+
+def _chunks(
+    stream: IO[str],
+    *,
+    delimiter: str,
+    validate: _RowValidator,
+    chunk_size: int,
+    serialize: Callable[[list[tuple]], Any],
+) -> Iterator[_Chunk]:
+    """Validated chunks of the rows after the header (already read from ``stream``)."""
+    reader = csv.reader(stream, delimiter=delimiter)
+    nik_column = validate.index["nik"]
+    rows: list[tuple] = []
+    bad: list[BadRow] = []
+    first_line: dict[str, int] = {}
+    read = 0
+    previous_end = 0  # reader.line_num counts the lines after the header
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            raise PopulationImportError(
+                _("CSV rusak sekitar baris %(line)s: %(e)s") % {"line": reader.line_num + 1, "e": exc}
+            ) from None
+        if row is not None:
+            line = previous_end + 2  # the header is line 1
+            previous_end = reader.line_num
+            if not "".join(row).strip():
+                continue  # a blank line, or a spreadsheet's empty row
+            read += 1
+            result = validate(row, line)
+            if type(result) is list:
+                nik = row[nik_column].strip() if len(row) > nik_column else ""
+                bad.append(BadRow(line, nik, "; ".join(result)))
+            else:
+                nik = result[1]
+                first = first_line.get(nik)
+                if first is None:
+                    first_line[nik] = line
+                    rows.append(result)
+                else:
+                    bad.append(
+                        BadRow(line, nik, _("NIK ganda dalam berkas (pertama kali pada baris %(n)s)") % {"n": first})
+                    )
+        if row is None or len(rows) + len(bad) >= chunk_size:
+            yield _Chunk(serialize(rows), len(rows), bad, read, previous_end + 1)
+            rows, bad, first_line, read = [], [], {}, 0
+            if row is None:
+                return
+
+
+_DONE = object()
+
+
+def _read_ahead(chunks: Iterator[_Chunk], *, depth: int = 2) -> Iterator[_Chunk]:
+    """Produce ``chunks`` in a reader thread, ``depth`` ahead of the consumer."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def produce() -> None:
+        with translation.override(language):
+            try:
+                for chunk in chunks:
+                    while not stop.is_set():
+                        try:
+                            buffer.put(chunk, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                item: object = _DONE
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+                item = exc
+            while not stop.is_set():
+                try:
+                    buffer.put(item, timeout=0.2)
+                    return
+                except queue.Full:
+                    continue
+
+    thread = threading.Thread(target=produce, name="population-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _table() -> str:
+    return connection.ops.quote_name(PopulationRecord._meta.db_table)
+
+
+class _Writer:
+    """Writes validated chunks; returns (inserted, updated, unchanged, bad rows found by the database)."""
+
+    def __init__(self, *, scope: str | None):
+        self.scope = scope
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def update_columns(self, present_optional: tuple[str, ...]) -> list[str]:
+        skipped = {_OPTIONAL_TO_FIELD[name] for name in OPTIONAL_COLUMNS if name not in present_optional}
+        return [column for column in _RECORD_COLUMNS if column != "nik" and column not in skipped]
+
+    def serialize(self, rows: list[tuple]) -> Any:
+        return rows
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def write(self, chunk: _Chunk, update_columns: list[str]) -> tuple[int, int, int, list[BadRow]]:
+        raise NotImplementedError
+
+
+class _PostgresWriter(_Writer):
+    STAGE = "population_import_stage"
+    SEEN = "population_import_seen"
+
+    def serialize(self, rows: list[tuple]) -> str:
+        """The rows in COPY's text format, an empty field meaning NULL (``NULL ''``).
+
+        Validated values hold no tab, line break or other control character; only a
+        backslash needs escaping, and only free text can hold one.
+        """
+        if not rows:
+            return ""
+        payload = "\n".join([f"{row[0]}\t" + "\t".join(row[1:]) for row in rows]) + "\n"
+        return payload.replace("\\", "\\\\") if "\\" in payload else payload
+
+    def open(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{self.STAGE}, pg_temp.{self.SEEN}")
+            cursor.execute(
+                f"""CREATE TEMP TABLE {self.STAGE} (
+                    line integer NOT NULL, nik varchar(16) NOT NULL, kk_number varchar(16) NOT NULL,
+                    full_name varchar(120) NOT NULL, name_key varchar(120) NOT NULL,
+                    birth_place varchar(80), birth_date date, sex varchar(1) NOT NULL,
+                    village_code varchar(13) NOT NULL, address varchar(200),
+                    rt varchar(3), rw varchar(3), status varchar(8) NOT NULL,
+                    status_date date, moved_to_code varchar(13), row_hash varchar(32) NOT NULL)"""
+            )
+            cursor.execute(f"CREATE TEMP TABLE {self.SEEN} (nik bigint PRIMARY KEY, line integer NOT NULL)")
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{self.STAGE}, pg_temp.{self.SEEN}")
+
+    def write(self, chunk: _Chunk, update_columns: list[str]) -> tuple[int, int, int, list[BadRow]]:
+        table, stage, seen = _table(), self.STAGE, self.SEEN
+        bad: list[BadRow] = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {stage}")
+            cursor.copy_expert(
+                f"COPY {stage} ({', '.join(_ROW_COLUMNS)}) FROM STDIN WITH (FORMAT text, NULL '')",
+                io.StringIO(chunk.payload),
+            )
+            staged = chunk.count
+            if self.scope != NATIONAL:
+                # An existing record outside the importer's region is not theirs to overwrite.
+                # (A scalar subquery per row: an index probe, never a scan of the whole table.)
+                cursor.execute(
+                    f"""DELETE FROM {stage} s
+                    WHERE (SELECT NOT (p.village_code = %s OR p.village_code LIKE %s)
+                           FROM {table} p WHERE p.nik = s.nik)
+                    RETURNING s.line, s.nik""",  # noqa: S608 - our table names, values bound
+                    [self.scope, f"{self.scope}.%"],
+                )
+                for line, nik in cursor.fetchall():
+                    bad.append(BadRow(line, nik, _("di luar wilayah Anda (NIK ini terdaftar di wilayah lain)")))
+                staged -= len(bad)
+            cursor.execute(
+                f"""WITH fresh AS (
+                    INSERT INTO {seen} (nik, line) SELECT nik::bigint, line FROM {stage}
+                    ON CONFLICT (nik) DO NOTHING RETURNING 1)
+                SELECT count(*) FROM fresh"""  # noqa: S608 - our table names
+            )
+            fresh = cursor.fetchone()[0]
+            if fresh < staged:  # some NIKs were already kept from an earlier chunk
+                cursor.execute(
+                    f"""DELETE FROM {stage} s USING {seen} f
+                    WHERE f.nik = s.nik::bigint AND f.line <> s.line
+                    RETURNING s.line, s.nik, f.line"""  # noqa: S608 - our table names
+                )
+                for line, nik, first in cursor.fetchall():
+                    bad.append(
+                        BadRow(line, nik, _("NIK ganda dalam berkas (pertama kali pada baris %(n)s)") % {"n": first})
+                    )
+                staged = fresh
+            columns = ", ".join(_RECORD_COLUMNS)
+            selected = ", ".join(f"coalesce(s.{c}, '')" if c in _MAYBE_BLANK else f"s.{c}" for c in _RECORD_COLUMNS)
+            assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*update_columns, "updated_at"])
+            cursor.execute(
+                f"""WITH written AS (
+                    INSERT INTO {table} AS p ({columns}, updated_at)
+                    SELECT {selected}, %s FROM {stage} s
+                    WHERE s.row_hash IS DISTINCT FROM (SELECT o.row_hash FROM {table} o WHERE o.nik = s.nik)
+                    ON CONFLICT (nik) DO UPDATE SET {assignments}
+                    WHERE p.row_hash IS DISTINCT FROM EXCLUDED.row_hash
+                    RETURNING (p.xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written""",  # noqa: S608 - our names, values bound
+                [self.now],
+            )
+            inserted, updated = cursor.fetchone()
+        return inserted, updated, staged - inserted - updated, bad
+
+
+class _SqliteWriter(_Writer):
+    SEEN = "population_import_seen"
+    BATCH = 500  # bound parameters per IN (...) query
+
+    def open(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{self.SEEN}")
+            cursor.execute(f"CREATE TEMP TABLE {self.SEEN} (nik INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{self.SEEN}")
+
+    def _lookup(self, cursor, sql: str, keys: list) -> list[tuple]:
+        found: list[tuple] = []
+        for start in range(0, len(keys), self.BATCH):
+            batch = keys[start : start + self.BATCH]
+            cursor.execute(sql % ", ".join(["%s"] * len(batch)), batch)
+            found.extend(cursor.fetchall())
+        return found
+
+    def write(self, chunk: _Chunk, update_columns: list[str]) -> tuple[int, int, int, list[BadRow]]:
+        table = _table()
+        bad: list[BadRow] = []
+        rows = chunk.payload
+        with transaction.atomic(), connection.cursor() as cursor:
+            existing = {
+                nik: (row_hash, village)
+                for nik, row_hash, village in self._lookup(
+                    cursor,
+                    f"SELECT nik, row_hash, village_code FROM {table} WHERE nik IN (%s)",  # noqa: S608 - placeholders only
+                    [row[1] for row in rows],
+                )
+            }
+            if self.scope != NATIONAL:
+                kept = []
+                for row in rows:
+                    current = existing.get(row[1])
+                    if current is not None and not code_in_scope(current[1], self.scope):
+                        bad.append(
+                            BadRow(row[0], row[1], _("di luar wilayah Anda (NIK ini terdaftar di wilayah lain)"))
+                        )
+                    else:
+                        kept.append(row)
+                rows = kept
+            seen = dict(
+                self._lookup(
+                    cursor,
+                    f"SELECT nik, line FROM temp.{self.SEEN} WHERE nik IN (%s)",  # noqa: S608 - placeholders only
+                    [int(row[1]) for row in rows],
+                )
+            )
+            if seen:
+                kept = []
+                for row in rows:
+                    first = seen.get(int(row[1]))
+                    if first is None:
+                        kept.append(row)
+                    else:
+                        bad.append(
+                            BadRow(
+                                row[0],
+                                row[1],
+                                _("NIK ganda dalam berkas (pertama kali pada baris %(n)s)") % {"n": first},
+                            )
+                        )
+                rows = kept
+            cursor.executemany(
+                f"INSERT INTO temp.{self.SEEN} (nik, line) VALUES (%s, %s)",  # noqa: S608 - our table name
+                [(int(row[1]), row[0]) for row in rows],
+            )
+            inserted = updated = 0
+            changed = []
+            for row in rows:
+                current = existing.get(row[1])
+                if current is None:
+                    inserted += 1
+                elif current[0] != row[15]:
+                    updated += 1
+                else:
+                    continue
+                changed.append((*row[1:], self.now))
+            if changed:
+                columns = ", ".join(_RECORD_COLUMNS)
+                placeholders = ", ".join(["%s"] * (len(_RECORD_COLUMNS) + 1))
+                assignments = ", ".join(f"{c} = excluded.{c}" for c in [*update_columns, "updated_at"])
+                cursor.executemany(
+                    f"""INSERT INTO {table} ({columns}, updated_at) VALUES ({placeholders})
+                    ON CONFLICT (nik) DO UPDATE SET {assignments}
+                    WHERE {table}.row_hash IS NOT excluded.row_hash""",  # noqa: S608 - column names are ours
+                    changed,
+                )
+        return inserted, updated, len(rows) - inserted - updated, bad
+
+
+def _writer(scope: str | None) -> _Writer:
+    if connection.vendor == "postgresql":
+        return _PostgresWriter(scope=scope)
+    if connection.vendor == "sqlite":
+        return _SqliteWriter(scope=scope)
+    raise PopulationImportError(_("Impor data kependudukan hanya mendukung PostgreSQL dan SQLite."))
+
+
+# --- The import ----------------------------------------------------------------------------------
+
+
+def import_population(
+    source: str | os.PathLike | IO,
+    *,
+    scope: str | None = NATIONAL,
+    on_bad_row: Callable[[BadRow], None] | None = None,
+    on_progress: Callable[[ImportResult], None] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> ImportResult:
+    """Upsert the population records of a CSV file (path or file object); see the module doc.
+
+    ``scope``: ``NATIONAL`` (``""``) imports anywhere; a region code limits the rows to that
+    region (``None``, no reach at all, refuses every row). Bad rows go to ``on_bad_row`` in
+    line order; ``on_progress`` gets the running totals after each chunk (``lines`` = lines
+    consumed so far, header included). Raises ``PopulationImportError`` when the file
+    cannot be imported at all; chunks written before such an error stay written.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    result = ImportResult()
+    writer = _writer(scope)
+    with _open_text(source) as stream:
+        delimiter, index = _read_header(stream)
+        validate = _RowValidator(index, scope)
+        update_columns = writer.update_columns(validate.present_optional)
+        chunks = _read_ahead(
+            _chunks(stream, delimiter=delimiter, validate=validate, chunk_size=chunk_size, serialize=writer.serialize)
+        )
+        writer.open()
+        try:
+            for chunk in chunks:
+                inserted, updated, unchanged, db_bad = (
+                    writer.write(chunk, update_columns) if chunk.count else (0, 0, 0, [])
+                )
+                bad = sorted(chunk.bad + db_bad, key=lambda b: b.line) if db_bad else chunk.bad
+                result.read += chunk.read
+                result.inserted += inserted
+                result.updated += updated
+                result.unchanged += unchanged
+                result.bad += len(bad)
+                result.lines = chunk.lines
+                if on_bad_row is not None:
+                    for item in bad:
+                        on_bad_row(item)
+                if on_progress is not None:
+                    on_progress(result)
+        finally:
+            chunks.close()
+            writer.close()
+    return result
+
+
+# --- Upload jobs (the staff page) ------------------------------------------------------------
+#
+# Job state is a dict in the cache under ``population-import:<job id>``; the upload and the
+# bad-row report are files under MEDIA_ROOT/imports/. With a worker on another machine
+# MEDIA_ROOT must be shared storage. A model would keep a history and survive a cache
+# flush; the cache keeps this feature free of migrations.
+
+JOB_TTL = 7 * 24 * 3600
+_JOB_ID = re.compile(r"[0-9a-f]{32}").fullmatch
+
+
+class JobStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def can_import(user) -> bool:
+    """Ministry staff and admins (anywhere) and Dinas Sosial staff (their regency)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in IMPORT_ROLES)
+        and region_scope(user) is not None
+    )
+
+
+def imports_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def upload_path(job_id: str) -> Path:
+    return imports_dir() / f"{job_id}.csv"
+
+
+def report_path(job_id: str) -> Path:
+    return imports_dir() / f"{job_id}-baris-salah.csv"
+
+
+def _job_key(job_id: str) -> str:
+    return f"population-import:{job_id}"
+
+
+def _job_save(state: dict) -> None:
+    cache.set(_job_key(state["id"]), state, JOB_TTL)
+
+
+def job_get(job_id: str, user) -> dict | None:
+    """The job, if it exists and belongs to ``user`` (``None`` otherwise: a 404 for the caller)."""
+    if not _JOB_ID(job_id or "") or user is None or not user.is_authenticated:
+        return None
+    state = cache.get(_job_key(job_id))
+    if not state or state.get("owner") != user.pk:
+        return None
+    return state
+
+
+def job_start(*, user, upload) -> dict:
+    """Store the uploaded file, record a queued job, and enqueue the import once the
+    surrounding transaction commits (at once in autocommit)."""
+    if not can_import(user):
+        raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
+    job_id = uuid.uuid4().hex
+    directory = imports_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = upload_path(job_id)
+    with open(path, "wb") as out:
+        for piece in upload.chunks():
+            out.write(piece)
+    state = {
+        "id": job_id,
+        "owner": user.pk,
+        "filename": os.path.basename(getattr(upload, "name", "") or "")[:120],
+        "size": path.stat().st_size,
+        "status": JobStatus.QUEUED,
+        "lines_total": 0,
+        "lines_done": 0,
+        "read": 0,
+        "inserted": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "bad": 0,
+        "has_report": False,
+        "error": "",
+        "created": timezone.now().isoformat(),
+        "finished": "",
+    }
+    _job_save(state)
+    transaction.on_commit(lambda: _enqueue(job_id, str(path)))
+    return state
+
+
+def _enqueue(job_id: str, path: str) -> None:
+    from verification.tasks_population import import_population_upload
+
+    try:
+        import_population_upload.delay(job_id, path)
+    except Exception:  # kombu/redis raise many kinds; the job says what happened
+        logger.exception("could not enqueue population import %s", job_id)
+        state = cache.get(_job_key(job_id))
+        if state and state["status"] == JobStatus.QUEUED:
+            state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
+            _job_save(state)
+
+
+def _count_lines(path: Path) -> int:
+    lines = 0
+    last = b"\n"
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def job_run(job_id: str, path: str) -> dict | None:
+    """Run an upload job (the Celery task's body). Never raises for a bad file: the job
+    records the failure, and the upload is deleted either way."""
+    state = cache.get(_job_key(job_id)) if _JOB_ID(job_id or "") else None
+    expected = upload_path(job_id) if state else None
+    if state is None or Path(path).resolve() != expected.resolve():
+        logger.warning("population import %s: unknown job or unexpected path", job_id)
+        return None
+    from registrations.models import User
+
+    try:
+        user = User.objects.filter(pk=state["owner"]).first()
+        if not can_import(user):
+            raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
+        state.update(status=JobStatus.RUNNING, lines_total=_count_lines(expected), error="")
+        _job_save(state)
+
+        def progress(result: ImportResult) -> None:
+            state.update(
+                lines_done=result.lines,
+                read=result.read,
+                inserted=result.inserted,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                bad=result.bad,
+            )
+            _job_save(state)
+
+        report = report_path(job_id)
+        with open(report, "w", encoding="utf-8", newline="") as out:
+            result = import_population(
+                expected, scope=region_scope(user), on_bad_row=BadRowCsvWriter(out), on_progress=progress
+            )
+        progress(result)
+        if result.bad:
+            state["has_report"] = True
+        else:
+            report.unlink(missing_ok=True)
+        state.update(status=JobStatus.DONE, lines_done=state["lines_total"])
+    except PopulationImportError as exc:
+        state.update(status=JobStatus.FAILED, error=exc.message)
+    except Exception:
+        logger.exception("population import %s failed", job_id)
+        state.update(status=JobStatus.FAILED, error=_("Impor gagal karena kesalahan sistem; hubungi admin."))
+    finally:
+        expected.unlink(missing_ok=True)
+    if state["status"] == JobStatus.FAILED:
+        report_path(job_id).unlink(missing_ok=True)
+        state["has_report"] = False
+    state["finished"] = timezone.now().isoformat()
+    _job_save(state)
+    return state

@@ -1,0 +1,110 @@
+"""The social office's step: assign a verifier, visit the household, decide."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import DomainError, NotAllowed
+from registrations.models import Proposal, ProposalStatus, Role, User
+from registrations.scoping import user_can_reach_region
+from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.proposals import CONDITION_FIELDS, proposal_transition
+from verification.models import Assignment, FieldVisit, FieldVisitPhoto, FieldVisitResult
+
+MAX_VISIT_PHOTOS = 6
+_RESULT_TO_TRANSITION = {
+    FieldVisitResult.VERIFIED: "verify",
+    FieldVisitResult.REJECTED: "verification_reject",
+    FieldVisitResult.RETURNED: "return_for_correction",
+}
+
+
+def _ensure_social_officer(actor: User, proposal: Proposal) -> None:
+    if actor.role != Role.SOCIAL_OFFICER or not user_can_reach_region(actor, proposal.village_id):
+        raise NotAllowed(_("Hanya Dinas Sosial kabupaten/kota ini yang memverifikasi usulan ini."))
+
+
+def verifier_assign(*, proposal_id: int, actor: User, verifier: User) -> Assignment:
+    proposal = Proposal.objects.get(pk=proposal_id)
+    _ensure_social_officer(actor, proposal)
+    if verifier.role != Role.SOCIAL_OFFICER or verifier.region_id != actor.region_id or not verifier.is_active:
+        raise DomainError(
+            _("Verifikator harus petugas Dinas Sosial aktif dari kabupaten/kota yang sama."), field="verifier"
+        )
+    if proposal.status != ProposalStatus.MUSDES_APPROVED:
+        raise DomainError(_("Hanya usulan yang menunggu verifikasi yang dapat ditugaskan."))
+    assignment, _created = Assignment.objects.update_or_create(
+        proposal=proposal, defaults={"verifier": verifier, "assigned_by": actor}
+    )
+    return assignment
+
+
+def field_visit_record(
+    *,
+    proposal_id: int,
+    actor: User,
+    visited_on: datetime.date,
+    result: str,
+    conditions: dict,
+    notes: str = "",
+    latitude=None,
+    longitude=None,
+    photos=(),
+) -> FieldVisit:
+    """Record the visit, correct the proposal's household data to what was observed,
+    and make the decision the visit supports (verified, rejected, or returned)."""
+    if result not in _RESULT_TO_TRANSITION:
+        raise DomainError(_("Pilih hasil kunjungan."), field="result")
+    if result != FieldVisitResult.VERIFIED and not notes.strip():
+        raise DomainError(_("Tuliskan catatan: alasan penolakan atau apa yang harus diperbaiki desa."), field="notes")
+    if len(photos) > MAX_VISIT_PHOTOS:
+        raise DomainError(_("Paling banyak %(n)d foto per kunjungan.") % {"n": MAX_VISIT_PHOTOS}, field="photos")
+    processed = [process_or_refuse(photo, kind="house", field="photos") for photo in photos]
+    written: list[str] = []
+    with discard_on_failure(written):
+        stored = []
+        for image in processed:
+            name, thumb = store_processed_image(image, prefix="kunjungan")
+            written += [name, thumb]
+            stored.append((name, thumb, image.sha256))
+        with transaction.atomic():
+            proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal_id)
+            _ensure_social_officer(actor, proposal)
+            assignment = Assignment.objects.filter(proposal=proposal).select_related("verifier").first()
+            if assignment and assignment.verifier_id != actor.pk:
+                raise NotAllowed(
+                    _("Usulan ini ditugaskan kepada %(name)s.")
+                    % {"name": assignment.verifier.get_full_name() or assignment.verifier.username}
+                )
+            if proposal.status != ProposalStatus.MUSDES_APPROVED:
+                raise DomainError(_("Usulan ini tidak sedang menunggu verifikasi."))
+            values = {f: conditions.get(f) for f in CONDITION_FIELDS}
+            for f in FieldVisit.INDICATOR_FIELDS + FieldVisit.ASSET_FIELDS:
+                values[f] = bool(values[f])
+            visit = FieldVisit.objects.create(
+                proposal=proposal,
+                verifier=actor,
+                visited_on=visited_on,
+                result=result,
+                notes=notes.strip(),
+                latitude=latitude,
+                longitude=longitude,
+                **values,
+            )
+            FieldVisitPhoto.objects.bulk_create(
+                [FieldVisitPhoto(visit=visit, image=n, thumbnail=t, sha256=h) for n, t, h in stored]
+            )
+            # The visit's observation replaces what was declared: the register takes
+            # what the social office saw.
+            Proposal.objects.filter(pk=proposal.pk).update(**values)
+            proposal_transition(
+                proposal_id=proposal.pk,
+                name=_RESULT_TO_TRANSITION[result],
+                actor=actor,
+                reason=notes.strip()
+                or _("Sesuai hasil kunjungan lapangan %(date)s.") % {"date": visited_on.strftime("%d-%m-%Y")},
+            )
+            return visit

@@ -1,0 +1,11 @@
+"""Population import pages; the root urls include this under ``staf/kependudukan/``."""
+
+from django.urls import path
+
+from verification.views import population
+
+urlpatterns = [
+    path("impor/", population.import_upload, name="population-import"),
+    path("impor/<slug:job_id>/", population.import_job, name="population-import-job"),
+    path("impor/<slug:job_id>/baris-salah.csv", population.import_report, name="population-import-report"),
+]
