@@ -87,3 +87,39 @@ def _eager_celery_unless_worker_test(request):
 def _private_media_in_tmp(settings, tmp_path):
     """Uploaded documents of a test go to its own temporary folder, never the project's."""
     settings.MEDIA_ROOT = tmp_path / "private_media"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    """``client.force_login(staff)`` gives a fully signed-in session, TOTP included.
+
+    See registrations/tests/otp.py; the portal's own code has no test bypass.
+    """
+    from django.test import Client
+
+    from registrations.tests.otp import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """Put back the rows migrations seed (score model v1, the programmes).
+
+    A transactional test (live server, real worker) ends with a flush of every table,
+    which also removes what eligibility's migration 0002 inserted; the transactional
+    tests that run after it would otherwise find no active score model.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    seed = importlib.import_module("eligibility.migrations.0002_default_model_and_programmes")
+    seed.forwards(apps, None)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Benchmark of ``manage.py link_records`` (issue 5, item 5).
+"""Benchmark of ``manage.py link_records`` (issue 5, item 5); ``bench/matching.py`` runs
+the same and adds the per-member matching latency.
 
 Generates synthetic Indonesian-style data (``bench/_synth.py``: 1,000,000 reference
 people and 100,000 candidates by default, 80 % of them with a true match, with typos,
@@ -89,27 +90,28 @@ def baseline(reference: Path, candidates: Path) -> tuple[dict[str, str], float]:
     return found, time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies 1,000,000 reference / 100,000 candidates")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
-    args = parser.parse_args()
-    n_reference = max(100, round(1_000_000 * args.scale))
-    n_candidates = max(10, round(100_000 * args.scale))
-
+def prepare(scale: float, seed: int, workdir: Path | None):
+    """Generate (or reuse) the synthetic files; returns (directory, n_reference, n_candidates, cleanup)."""
+    n_reference = max(100, round(1_000_000 * scale))
+    n_candidates = max(10, round(100_000 * scale))
     temporary = None
-    if args.workdir:
-        directory = args.workdir
+    if workdir:
+        directory = workdir
         directory.mkdir(parents=True, exist_ok=True)
     else:
         temporary = tempfile.TemporaryDirectory(prefix="bench-link-")
         directory = Path(temporary.name)
-    generated = generate(directory, n_reference, n_candidates, args.seed)
-    reference, candidates = directory / "reference.csv", directory / "candidates.csv"
-    truth = _synth.read_truth(directory / "truth.csv")
+    generated = generate(directory, n_reference, n_candidates, seed)
     if generated:
         print(f"generated {n_reference} reference rows and {n_candidates} candidates in {generated:.1f} s")
+    return directory, n_reference, n_candidates, (temporary.cleanup if temporary else (lambda: None))
+
+
+def run_linker(directory: Path, n_reference: int, n_candidates: int) -> dict:
+    """Run ``link_records`` on the files and the baseline beside it; print the figures and
+    return them (``precision``, ``recall``, ``f1``, ``cps``, ``baseline_f1``)."""
+    reference, candidates = directory / "reference.csv", directory / "candidates.csv"
+    truth = _synth.read_truth(directory / "truth.csv")
 
     import django
 
@@ -162,12 +164,29 @@ def main() -> None:
     print(f"candidates per second {cps:,.0f}")
     print(f"peak RSS              {peak_mb:,.0f} MB (before the linker: {rss_before:,.0f} MB; ru_maxrss)")
     print(f"load average          {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    print(
-        f"RESULT reference={n_reference} candidates={n_candidates} precision={precision:.4f} recall={recall:.4f} "
-        f"f1={f1:.4f} cps={cps:.0f} baseline_f1={base_f1:.4f}"
+    return {"precision": precision, "recall": recall, "f1": f1, "cps": cps, "baseline_f1": base_f1}
+
+
+def result_line(n_reference: int, n_candidates: int, figures: dict) -> str:
+    f = figures
+    return (
+        f"RESULT reference={n_reference} candidates={n_candidates} precision={f['precision']:.4f} "
+        f"recall={f['recall']:.4f} f1={f['f1']:.4f} cps={f['cps']:.0f} baseline_f1={f['baseline_f1']:.4f}"
     )
-    if temporary:
-        temporary.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies 1,000,000 reference / 100,000 candidates")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the generated files here")
+    args = parser.parse_args()
+    directory, n_reference, n_candidates, cleanup = prepare(args.scale, args.seed, args.workdir)
+    try:
+        figures = run_linker(directory, n_reference, n_candidates)
+        print(result_line(n_reference, n_candidates, figures))
+    finally:
+        cleanup()
 
 
 if __name__ == "__main__":

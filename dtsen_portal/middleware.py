@@ -1,5 +1,13 @@
 """Project-wide middleware."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template import loader
+
+logger = logging.getLogger("dtsen_portal.database")
+
 
 class IndonesianUnlessChosenMiddleware:
     """Serve Bahasa Indonesia unless the visitor picked English with the switch.
@@ -16,3 +24,42 @@ class IndonesianUnlessChosenMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a plain Indonesian page while the database cannot be reached.
+
+    A PostgreSQL restart or network cut raises ``OperationalError``/``InterfaceError``
+    in whatever view runs; without this the visitor gets the generic 500 page and the
+    load balancer cannot tell "down for a moment" from "broken". The broken connection
+    is closed here, so the next request reconnects by itself once the database is back.
+    A failure met in a middleware, before any view, reaches the 500 handler instead,
+    which gives the same answer (``registrations.views.errors.server_error``).
+    """
+
+    RETRY_AFTER = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        return database_unavailable_response(self.RETRY_AFTER, error=exception)
+
+
+def database_unavailable_response(retry_after: int = DatabaseUnavailableMiddleware.RETRY_AFTER, *, error=None):
+    """The 503 page, rendered without the request context (a context processor may
+    need the database)."""
+    # The class only: a database error's text may quote the statement's values.
+    logger.warning("Database unavailable (%s); answering 503", type(error).__name__ if error else "unknown")
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    body = loader.get_template("errors/503.html").render({"retry_after": retry_after})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,9 +6,14 @@ One module for every environment. Defaults are safe for a developer's first run
 fails at start-up (django-environ raises) rather than silently falling back.
 """
 
+import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,23 +46,34 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "registrations",
     "verification",
     "eligibility",
+    "captcha",
+    "rest_framework_api_key",
+    "lookup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dtsen_portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dtsen_portal.middleware.IndonesianUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dtsen_portal.security.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "dtsen_portal.urls"
@@ -155,6 +171,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal DTSEN <noreply@dtsen.local>")
+# Where e-mails sent from background work (no request at hand) point residents.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------
 # With REDIS_URL set, tasks go to Redis and a worker runs them. Without it they run
@@ -236,9 +254,83 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Security ---------------------------------------------------------------------------
+# --- Public lookup (cek bansos) and objections (sanggah): see docs/lookup.md ------------------
+# LOOKUP_BENCH is set only by bench/lookup.py: captcha test mode and the floor view.
+LOOKUP_BENCH = env.bool("LOOKUP_BENCH", default=False)
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_CHALLENGE_FUNCT = "lookup.captcha.challenge"
+CAPTCHA_FLITE_PATH = shutil.which("flite")  # the audio alternative, where flite is installed
+CAPTCHA_TEST_MODE = LOOKUP_BENCH
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)  # the bench keeps them, with high rates
+LOOKUP_RATE_PER_IP = env.str("LOOKUP_RATE_PER_IP", default="20/m")
+LOOKUP_RATE_PER_NAME = env.str("LOOKUP_RATE_PER_NAME", default="5/h")
+LOOKUP_API_RATE = env.str("LOOKUP_API_RATE", default="120/m")
+LOOKUP_PUBLIC_DESIL = env.bool("LOOKUP_PUBLIC_DESIL", default=True)
+SANGGAH_PER_DAY = env.int("SANGGAH_PER_DAY", default=3)
+CELERY_BEAT_SCHEDULE["lookup-sweep"] = {"task": "lookup.tasks.sweep_lookup", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["lookup-purge-captchas"] = {"task": "lookup.tasks.purge_captchas", "schedule": 300.0}
+
+# --- Security (see dtsen_portal/security.py and README "Keamanan") ----------------------
+# Login throttling: django-axes first, so a locked-out account is refused before any
+# password check; then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "dtsen_portal.security.RequestAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Per account (from any address): guessing one password from many addresses is also stopped;
+# the cool-off bounds what a deliberate lock-out of someone else's account can cost them.
+# Not per address: staff of one office share a NAT address, and five typos there would lock
+# out the whole office. Per-address limits live in nginx (limit_req on /akun/masuk/, see
+# docs/deploy.md) and DRF's throttle on the token login; hence axes.W006 is silenced.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dtsen_portal.security.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+AXES_VERBOSE = False
+# TOTP second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal DTSEN")
+# Nobody, admins included, can read another account's TOTP secret or QR code in the admin
+# (an admin resets a lost phone by deleting the device; the owner enrols again).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions: rotated at login (Django), idle and absolute limits (security middleware).
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+SESSION_IDLE_TIMEOUT_RESIDENT = env.int("SESSION_IDLE_TIMEOUT_RESIDENT", default=2 * 3600)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Retention of personal data (docs/retention.md): `manage.py apply_retention`, daily (systemd timer).
+RETENTION_UNACTIVATED_SIGNUP_DAYS = env.int("RETENTION_UNACTIVATED_SIGNUP_DAYS", default=30)
+RETENTION_REJECTED_IDENTITY_DAYS = env.int("RETENTION_REJECTED_IDENTITY_DAYS", default=90)
+RETENTION_APPEAL_WINDOW_DAYS = env.int("RETENTION_APPEAL_WINDOW_DAYS", default=30)
+RETENTION_REJECTED_PROPOSAL_DAYS = env.int("RETENTION_REJECTED_PROPOSAL_DAYS", default=60)
+RETENTION_ACCESS_LOG_YEARS = env.int("RETENTION_ACCESS_LOG_YEARS", default=5)
+RETENTION_LOGIN_LOG_DAYS = env.int("RETENTION_LOGIN_LOG_DAYS", default=365)
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, no
+# inline script anywhere. Inline *styles* stay allowed: a few templates use style=""
+# and Redoc injects its styles; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "worker-src": [CSP_SELF, "blob:"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -252,11 +344,33 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 # --- Logging ------------------------------------------------------------------------------
+# Every handler carries the NIK/KK mask (dtsen_portal/logging.py); the "django" and
+# "django.server" loggers are redefined so Django's default handlers (without it) go.
+DEFAULT_EXCEPTION_REPORTER = "dtsen_portal.logging.MaskingExceptionReporter"
+ADMINS = [("Admin", a) for a in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through the handlers below (masked)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "mask_personal_numbers": {"()": "dtsen_portal.logging.MaskPersonalNumbers"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_numbers"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["mask_personal_numbers", "require_debug_false"],
+            "level": "ERROR",
+            "include_html": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.models import Region, RegionLevel
 
 from .models import Exclusion, MemberCondition, Programme
@@ -31,7 +32,7 @@ def _weight_field(label, initial=None) -> forms.DecimalField:
     )
 
 
-class ModelWeightsForm(forms.Form):
+class ModelWeightsForm(CleanInputMixin, forms.Form):
     """Name, notes and the national weight of every variable of a draft model."""
 
     name = forms.CharField(label=_("Nama model"), max_length=120)
@@ -53,7 +54,7 @@ class ModelWeightsForm(forms.Form):
         return {v.code: self.cleaned_data[f"w_{v.code}"] for v in VARIABLES}
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(CleanInputMixin, forms.Form):
     variable = forms.ChoiceField(label=_("Variabel"), choices=VARIABLE_CHOICES)
     province = forms.ModelChoiceField(
         label=_("Provinsi"), queryset=Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
@@ -61,7 +62,7 @@ class OverrideForm(forms.Form):
     weight = _weight_field(_("Bobot di provinsi ini"))
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(CleanInputMixin, forms.ModelForm):
     requires_any = forms.MultipleChoiceField(
         label=_("Syarat anggota (salah satu cukup)"),
         choices=MemberCondition.choices,
@@ -82,7 +83,7 @@ def _period_field(**kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Periode"), choices=period_choices(timezone.localdate()), **kwargs)
 
 
-class DeterminationForm(forms.Form):
+class DeterminationForm(CleanInputMixin, forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Program"), queryset=Programme.objects.filter(active=True).order_by("id"), empty_label=None
     )
@@ -93,7 +94,7 @@ class DeterminationForm(forms.Form):
         self.fields["period"] = _period_field()
 
 
-class OfficialImportForm(forms.Form):
+class OfficialImportForm(CleanInputMixin, forms.Form):
     period = forms.CharField(label=_("Periode data"), validators=[period_validator], max_length=7)
     file = forms.FileField(
         label=_("File desil (CSV)"),

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Pendaftaran")
+
+    def ready(self):
+        # Login stamps, session records and the end of a disabled account's sessions.
+        from dtsen_portal import security  # noqa: F401

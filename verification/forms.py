@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registrations.forms.clean import CleanInputMixin
 from verification.services.population import PopulationImportError, parse_header
 
 #: Largest accepted upload; ``POPULATION_IMPORT_MAX_BYTES`` in settings overrides it.
@@ -24,7 +25,7 @@ def max_upload_bytes() -> int:
     return getattr(settings, "POPULATION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-class PopulationUploadForm(forms.Form):
+class PopulationUploadForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Berkas CSV data kependudukan"),
         help_text=gettext_lazy("Teks CSV UTF-8 dengan baris judul (header); maksimal %(size)s."),
@@ -49,7 +50,7 @@ class PopulationUploadForm(forms.Form):
         for signature, kind in _BINARY_SIGNATURES.items():
             if head.startswith(signature):
                 message = (
-                    _("Berkas Excel tidak diterima. Buka di Excel, lalu Simpan Sebagai \u201cCSV UTF-8\u201d.")
+                    _("Berkas Excel tidak diterima. Buka di Excel, lalu Simpan Sebagai “CSV UTF-8”.")
                     if kind in ("xlsx", "xls")
                     else _("Berkas ini bukan CSV, melainkan %(kind)s.") % {"kind": kind.upper()}
                 )
@@ -64,7 +65,7 @@ class PopulationUploadForm(forms.Form):
             text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         except UnicodeDecodeError:
             raise forms.ValidationError(
-                _("Berkas harus berupa teks UTF-8. Di Excel, pilih Simpan Sebagai \u201cCSV UTF-8\u201d."),
+                _("Berkas harus berupa teks UTF-8. Di Excel, pilih Simpan Sebagai “CSV UTF-8”."),
                 code="not_utf8",
             ) from None
         header, newline, _rest = text.lstrip("\ufeff").partition("\n")

@@ -2,11 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.widgets import NativeDateInput
 from verification.models import DeliberationBasis, Outcome
 
 
-class DeliberationOpenForm(forms.Form):
+class DeliberationOpenForm(CleanInputMixin, forms.Form):
     basis = forms.ChoiceField(
         label=_("Dasar"), choices=DeliberationBasis.choices, widget=forms.RadioSelect, initial="musdes"
     )
@@ -34,7 +35,7 @@ class DeliberationOpenForm(forms.Form):
         return cleaned
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(CleanInputMixin, forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=120)
     position = forms.CharField(
         label=_("Jabatan/unsur"),
@@ -44,7 +45,7 @@ class AttendeeForm(forms.Form):
     signs = forms.BooleanField(label=_("Ikut menandatangani berita acara"), required=False)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CleanInputMixin, forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Hasil"), choices=Outcome.choices)
     reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000)
@@ -53,7 +54,7 @@ class OutcomeForm(forms.Form):
 OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0)
 
 
-class SignedScanForm(forms.Form):
+class SignedScanForm(CleanInputMixin, forms.Form):
     scan = forms.FileField(
         label=_("Foto/pindaian berita acara yang sudah ditandatangani"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif"}),

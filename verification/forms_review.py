@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.models import Region
 from registrations.services.proposals import CONDITION_FIELDS
 from registrations.widgets import NativeDateInput
@@ -56,7 +57,7 @@ def _region_label(region: Region) -> str:
     return region.display_name
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanInputMixin, forms.Form):
     """GET filters of a queue. Which fields a page offers depends on the page."""
 
     nomor = forms.CharField(label=_("Nomor usulan"), required=False, max_length=12)
@@ -92,7 +93,7 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanInputMixin, forms.Form):
     verifier = forms.ModelChoiceField(label=_("Verifikator"), queryset=None, empty_label=_("— pilih verifikator —"))
 
     def __init__(self, *args, verifiers, **kwargs):
@@ -122,7 +123,7 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
-class FieldVisitForm(forms.ModelForm):
+class FieldVisitForm(CleanInputMixin, forms.ModelForm):
     """The full instrument as observed, pre-filled with what the household declared."""
 
     photos = MultipleFileField(
@@ -198,7 +199,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError(_("Pilihan usulan tidak valid.")) from exc
 
 
-class _BatchForm(forms.Form):
+class _BatchForm(CleanInputMixin, forms.Form):
     """The selected proposals of a page and the document that decides them."""
 
     usulan = IdListField(required=False, label=_("Usulan dipilih"))

@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registrations.api.body import form_body
 from registrations.api.permissions import IsProposer
 from registrations.forms import (
     ConditionsForm,
@@ -20,7 +21,7 @@ from registrations.forms import (
     ProposalStartForm,
     ReasonForm,
 )
-from registrations.models import Proposal, ProposalDocument, ProposalEvent, ProposalMember, Role
+from registrations.models import Proposal, ProposalDocument, ProposalEvent, ProposalMember, Role, UpdateReason
 from registrations.selectors import proposal_for_user, proposals_of_resident
 from registrations.services import proposals as services
 
@@ -45,6 +46,9 @@ class EventOutput(serializers.ModelSerializer):
 
 class ProposalOutput(serializers.ModelSerializer):
     village = serializers.CharField(source="village_id")
+    # Blank for new-household proposals: declared so the schema's enum admits "" (the
+    # generated read-only field left it out, and clients validating the schema failed).
+    update_reason = serializers.ChoiceField(choices=UpdateReason.choices, allow_blank=True, read_only=True)
     members = MemberIO(many=True, read_only=True)
     documents = DocumentOutput(many=True, read_only=True)
     problems = serializers.SerializerMethodField()
@@ -106,7 +110,7 @@ class ProposalListApi(APIView):
         responses={201: ProposalOutput},
     )
     def post(self, request):
-        form = ProposalStartForm(request.data)
+        form = ProposalStartForm(form_body(request))
         if not form.is_valid():
             return _invalid(form)
         proposal = services.proposal_create_draft(
@@ -142,7 +146,7 @@ class ProposalHouseholdApi(APIView):
     )
     def put(self, request, number):
         proposal = proposal_for_user(request.user, number)
-        form = HouseholdStepForm(request.data)
+        form = HouseholdStepForm(form_body(request))
         if not form.is_valid():
             return _invalid(form)
         services.proposal_save_household(proposal=proposal, actor=request.user, data=form.cleaned_data)
@@ -181,7 +185,7 @@ class ProposalConditionsApi(APIView):
     )
     def put(self, request, number):
         proposal = proposal_for_user(request.user, number)
-        form = ConditionsForm(request.data, instance=Proposal(pk=proposal.pk))
+        form = ConditionsForm(form_body(request), instance=Proposal(pk=proposal.pk))
         if not form.is_valid():
             return _invalid(form)
         services.proposal_save_conditions(proposal=proposal, actor=request.user, data=form.cleaned_data)
@@ -203,7 +207,7 @@ class ProposalProgrammesApi(APIView):
     )
     def put(self, request, number):
         proposal = proposal_for_user(request.user, number)
-        form = ProgrammesForm(_querydict(request.data))
+        form = ProgrammesForm(_querydict(form_body(request)))
         if not form.is_valid():
             return _invalid(form)
         services.proposal_save_programmes(
@@ -244,7 +248,7 @@ class ProposalDocumentsApi(APIView):
     )
     def post(self, request, number):
         proposal = proposal_for_user(request.user, number)
-        form = DocumentForm(request.data, request.FILES)
+        form = DocumentForm(form_body(request), request.FILES)
         if not form.is_valid():
             return _invalid(form)
         document = services.proposal_add_document(
@@ -271,7 +275,7 @@ class ProposalWithdrawApi(APIView):
     )
     def post(self, request, number):
         proposal = proposal_for_user(request.user, number)
-        form = ReasonForm(request.data)
+        form = ReasonForm(form_body(request))
         if not form.is_valid():
             return _invalid(form)
         services.proposal_withdraw(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"])

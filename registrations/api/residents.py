@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from registrations.api.body import form_body
 from registrations.api.permissions import IsResident
 from registrations.forms import IdentityPhotoForm, ResidentSignUpForm
 from registrations.models import IdentityDocument, ResidentProfile, Sex
@@ -84,7 +85,8 @@ class SignUpApi(APIView):
     def post(self, request):
         # Not ``request.data.copy()``: that deep-copies the uploads too, and a photo over
         # 2.5 MB is spooled to a temporary file, which cannot be copied (a 500).
-        data = {key: request.data.get(key) for key in request.data if key not in request.FILES}
+        body = form_body(request)
+        data = {key: body.get(key) for key in body if key not in request.FILES}
         data["password1"] = data["password2"] = data.pop("password", "")
         form = ResidentSignUpForm(data, request.FILES)
         if not form.is_valid():
@@ -131,7 +133,7 @@ class IdentityPhotoApi(APIView):
 
     @extend_schema(request={"multipart/form-data": IdentityPhotoInput}, responses={201: IdentityDocumentOutput})
     def post(self, request):
-        form = IdentityPhotoForm(request.data, request.FILES)
+        form = IdentityPhotoForm(form_body(request), request.FILES)
         if not form.is_valid():
             return _form_errors(form)
         document = identity_document_replace(

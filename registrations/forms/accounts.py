@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.models import IdentityDocumentKind, Sex, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.tasks import send_email
@@ -36,7 +37,7 @@ def clean_person_name(value: str) -> str:
     return value
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanInputMixin, PasswordResetForm):
     """Sends the reset e-mail from a Celery worker, after the request commits.
 
     Django's form already answers the same way whether or not the address has an
@@ -53,7 +54,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, recipient_list=[to_email]))
 
 
-class ResidentSignUpForm(forms.Form):
+class ResidentSignUpForm(CleanInputMixin, forms.Form):
     """Sign-up as on the KK and KTP. Numbers are checked here for field messages; the
     service checks them again, because the API reaches it without this form."""
 
@@ -125,12 +126,12 @@ class ResidentSignUpForm(forms.Form):
         return cleaned
 
 
-class IdentityPhotoForm(forms.Form):
+class IdentityPhotoForm(CleanInputMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Foto yang diganti"), choices=IdentityDocumentKind.choices)
     photo = forms.FileField(label=_("Foto baru"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
 
-class IdentityReviewForm(forms.Form):
+class IdentityReviewForm(CleanInputMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
         choices=[("confirm", _("Konfirmasi identitas")), ("reject", _("Tolak, minta unggah ulang"))],

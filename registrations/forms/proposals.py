@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.models import (
     Disability,
     Education,
@@ -26,7 +27,7 @@ from .accounts import _digits, clean_person_name, phone_validator
 from .regions import RegionPickerField
 
 
-class ProposalStartForm(forms.Form):
+class ProposalStartForm(CleanInputMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis usulan"), choices=ProposalKind.choices, widget=forms.RadioSelect, initial=ProposalKind.NEW
     )
@@ -41,7 +42,7 @@ class ProposalStartForm(forms.Form):
         return cleaned
 
 
-class HouseholdStepForm(forms.Form):
+class HouseholdStepForm(CleanInputMixin, forms.Form):
     kk_number = forms.CharField(label=_("Nomor KK"), min_length=16, max_length=16)
     village = RegionPickerField(label=_("Desa/kelurahan"))
     address = forms.CharField(label=_("Alamat (jalan, nomor rumah, dusun/kampung)"), max_length=200)
@@ -73,7 +74,7 @@ def _blank(choices) -> list:
     return [("", "—"), *choices.choices]
 
 
-class MemberForm(forms.Form):
+class MemberForm(CleanInputMixin, forms.Form):
     nik = forms.CharField(label="NIK", min_length=16, max_length=16)
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=120)
     relation = forms.ChoiceField(label=_("Hubungan dengan kepala keluarga"), choices=_blank(Relation))
@@ -145,7 +146,7 @@ MemberFormSet = forms.formset_factory(
 )
 
 
-class ConditionsForm(forms.ModelForm):
+class ConditionsForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = list(CONDITION_FIELDS)
@@ -158,7 +159,7 @@ class ConditionsForm(forms.ModelForm):
         self.fields["monthly_income"].help_text = _("Perkiraan penghasilan seluruh anggota per bulan, dalam rupiah.")
 
 
-class ProgrammesForm(forms.Form):
+class ProgrammesForm(CleanInputMixin, forms.Form):
     programmes = forms.MultipleChoiceField(
         label=_("Program bantuan yang diusulkan"), choices=ProgrammeCode.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -170,7 +171,7 @@ class ProgrammesForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CleanInputMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Jenis dokumen"), choices=ProposalDocumentKind.choices)
     file = forms.FileField(
         label=_("Foto/pindaian"),
@@ -179,5 +180,5 @@ class DocumentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,4 +1,4 @@
-from .accounts import Role, User
+from .accounts import Role, User, UserSession
 from .choices import Disability, Education, MaritalStatus, Occupation, ProgrammeCode, Relation, Sex
 from .followups import FollowUp, FollowUpState
 from .households import Household, Member
@@ -47,4 +47,5 @@ __all__ = [
     "Sex",
     "UpdateReason",
     "User",
+    "UserSession",
 ]

@@ -105,3 +105,22 @@ class User(AbstractUser):
                     % {"role": self.get_role_display(), "level": RegionLevel(expected_level).label}
                 }
             )
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so disabling an account can end all of them.
+
+    Recorded at login (``dtsen_portal.security``); rows of sessions that have since
+    expired are removed by ``apply_retention``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -117,7 +118,7 @@ def notify_proposer(followup: FollowUp) -> None:
                 "proposal": proposal,
                 "event": event,
                 "status_label": dict(event._meta.get_field("to_status").choices)[event.to_status],
-                "status_path": reverse("proposal-status", args=[proposal.tracking_number]),
+                "status_url": settings.PORTAL_BASE_URL + reverse("proposal-status", args=[proposal.tracking_number]),
             },
         )
         subject = gettext("Status usulan DTSEN %(number)s") % {"number": proposal.tracking_number}

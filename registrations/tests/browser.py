@@ -13,6 +13,7 @@ Playwright is never allowed to fetch a browser: the executable is the system one
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -114,3 +115,25 @@ def has_horizontal_overflow(page) -> bool:
     # clientWidth, not innerWidth: on a mobile viewport Chromium widens innerWidth to
     # overflowing content, which would hide exactly the overflow looked for.
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def second_factor_device(user):
+    """The confirmed test TOTP device of a user who needs one (``None`` otherwise).
+
+    Call before the password login, so the portal asks for a code instead of enrolment.
+    """
+    from dtsen_portal.security import otp_expected
+    from registrations.tests.otp import confirmed_device
+
+    return confirmed_device(user) if otp_expected(user) else None
+
+
+def pass_second_factor(page, device) -> None:
+    """On the code page after the password: type the device's current (unused) code."""
+    from playwright.sync_api import expect
+
+    from registrations.tests.otp import fresh_code
+
+    expect(page).to_have_url(re.compile(r"/akun/verifikasi/"))
+    page.fill("#id_otp_token", fresh_code(device))
+    page.locator("main").get_by_role("button", name="Verifikasi").click()

@@ -135,7 +135,9 @@ class Phone:
 
     def images_loaded(self) -> None:
         """Every picture on the page has arrived (and leaving now aborts no request)."""
-        self.page.wait_for_function("[...document.images].every((i) => i.complete && i.naturalWidth > 0)")
+        # A function, not an expression string: Playwright would poll a string with eval(),
+        # which the portal's CSP (no 'unsafe-eval') rightly refuses.
+        self.page.wait_for_function("() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)")
 
     def saved(self, step_url: str) -> None:
         expect(self.page).to_have_url(step_url)

@@ -82,3 +82,16 @@ def test_a_failing_handler_backs_off_and_is_retried(submitted, monkeypatch, mail
     assert "SMTP down" in followup.last_error
     FollowUp.objects.filter(kind="match_members").update(state=FollowUpState.DONE)
     assert followups.followups_sweep() == 0  # not due yet
+
+
+def test_the_status_email_links_to_the_status_page_in_full_without_numbers(submitted, mailoutbox, settings):
+    """The e-mail is sent by a worker with no request at hand: the link must still be whole."""
+    settings.PORTAL_BASE_URL = "https://dtsen.example.go.id"
+    resident, proposal = submitted
+    proposal_submit(proposal=proposal, actor=resident)
+    followup = FollowUp.objects.get(kind="notify_proposer")
+    followups.followup_run(followup.pk)
+    body = mailoutbox[0].body
+    assert f"https://dtsen.example.go.id/usulan/{proposal.tracking_number}/" in body
+    assert proposal.kk_number not in body
+    assert all(m.nik not in body for m in proposal.members.all())

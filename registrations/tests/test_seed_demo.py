@@ -134,6 +134,19 @@ def test_second_run_creates_nothing(seeded):
     assert re.search(r"rumah tangga \(KK\): 0 dibuat, \d+ sudah ada", out)
     assert re.search(r"anggota keluarga: 0 dibuat, \d+ sudah ada", out)
     assert f"akun demo: 0 dibuat, {len(DEMO_ACCOUNTS)} sudah ada" in out
+    assert "peristiwa kependudukan demo (tanda): 0 dibuat, 3 sudah ada" in out
+
+
+def test_demo_population_events_raise_flags_for_the_operator_and_the_social_office(seeded):
+    """A death, a move and a birth in three demo villages, each flagged on a registered household."""
+    from verification.models import PopulationFlag
+
+    flags = {(f.kind, f.household.village_id) for f in PopulationFlag.objects.select_related("household")}
+    assert flags == {
+        ("meninggal", "32.04.12.2002"),
+        ("pindah", "32.04.12.1001"),
+        ("kelahiran", "32.11.01.2001"),
+    }
 
 
 class _Rollback(Exception):

@@ -4,13 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from registrations.forms import QueuedPasswordResetForm
-from registrations.views import residents
+from registrations.views import my_data, otp, residents
 
 urlpatterns = [
     path("daftar/", residents.sign_up, name="resident-sign-up"),
     path("daftar/terkirim/", residents.sign_up_done, name="resident-sign-up-done"),
     path("aktivasi/<str:token>/", residents.activate, name="resident-activate"),
     path("saya/", residents.my_account, name="resident-account"),
+    path("verifikasi/", otp.otp_verify, name="otp-verify"),
+    path("verifikasi/aktifkan/", otp.otp_setup, name="otp-setup"),
+    path("saya/data/", my_data.my_data, name="my-data"),
+    path("saya/data/unduh/", my_data.my_data_download, name="my-data-download"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,7 +1,14 @@
 """Error pages that say what happened in plain words and never show a traceback."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
+
+from dtsen_portal.middleware import database_unavailable_response
 
 
 def permission_denied(request, exception=None):
@@ -15,7 +22,10 @@ def page_not_found(request, exception=None):
 @requires_csrf_token
 def server_error(request):
     # Rendered without the request context: the failure may be in a context processor.
-    from django.http import HttpResponseServerError
-    from django.template import loader
+    # A database outage met in a middleware (before any view runs) lands here, not in
+    # DatabaseUnavailableMiddleware.process_exception: it is still a 503, not a 500.
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable_response(error=error)
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,5 +1,6 @@
 """Verification models: population records (Dukcapil copy) and the proposal workflow."""
 
+from .flags import EventType, FlagKind, PopulationEvent, PopulationFlag
 from .matching import MatchOutcome, MemberMatch
 from .population import LifeStatus, PopulationRecord
 from .workflow import (
@@ -26,12 +27,16 @@ __all__ = [
     "DeliberationBasis",
     "DeliberationItem",
     "DeliberationStatus",
+    "EventType",
     "FieldVisit",
     "FieldVisitPhoto",
     "FieldVisitResult",
+    "FlagKind",
     "LifeStatus",
     "MatchOutcome",
     "MemberMatch",
     "Outcome",
+    "PopulationEvent",
+    "PopulationFlag",
     "PopulationRecord",
 ]

@@ -23,6 +23,8 @@ class MemberMatch(models.Model):
     differences = models.JSONField(_("data yang berbeda"), default=list, blank=True)
     candidates = models.JSONField(_("kandidat"), default=list, blank=True)
     duplicates = models.JSONField(_("duplikat"), default=list, blank=True)
+    #: The register audit's flags for this member (``verification/audit``): ``[{"flag", "detail"}]``.
+    audit_flags = models.JSONField(_("tanda audit"), default=list, blank=True)
     checked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -31,6 +33,13 @@ class MemberMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.outcome}"
+
+    @property
+    def audit_flag_items(self) -> list[dict]:
+        """The audit flags with their labels, for the templates."""
+        from verification.audit.flags import LABELS
+
+        return [{**item, "label": LABELS.get(item["flag"], item["flag"])} for item in self.audit_flags]
 
     @property
     def needs_attention(self) -> bool:

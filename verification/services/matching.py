@@ -4,7 +4,8 @@ Runs as a follow-up of submission (outbox kind ``match_members``) and on demand 
 staff. Every lookup is an indexed query: by NIK (unique), or, when the NIK is not
 found, by blocking on birth date + sex (index ``population_birth_sex``) and name
 key within the proposal's district, then scoring the few rows that come back. No
-scan, whatever the size of the table.
+scan, whatever the size of the table. Each member also gets the register audit's
+flags (``verification/audit/members.py``), shown next to the match result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rapidfuzz import fuzz
 from registrations.models import Member, Proposal, ProposalMember
 from registrations.names import name_tokens, normalize_name
 from registrations.nik import parse_nik
+from verification.audit.members import audit_member
 from verification.models import LifeStatus, MatchOutcome, MemberMatch, PopulationRecord
 
 NAME_AGREES = 88  # token-sort similarity (0-100) above which two normalised names agree
@@ -117,6 +119,7 @@ def match_member(member: ProposalMember) -> MemberMatch:
             "differences": differences,
             "candidates": candidates,
             "duplicates": duplicates_of(member),
+            "audit_flags": audit_member(member, record),
         },
     )
     return match

@@ -54,7 +54,9 @@ FROM EXCLUDED.row_hash`` writes it; unchanged rows are filtered out before the i
 SQLite: the chunk's stored hashes are read, then one ``executemany`` upsert with the
 same rule. Both give the same records and the same counts.
 
-Upload jobs (the staff page): state lives in the Django cache under the job id (Redis
+Upload jobs (the staff page; also for population events, ``JobKind.EVENTS``, whose
+import lives in ``population_events.py`` and is imported lazily by ``job_run`` because
+it builds on this module): state lives in the Django cache under the job id (Redis
 when ``REDIS_URL`` is set, local memory otherwise); the uploaded file and the bad-row
 report are files under ``MEDIA_ROOT/imports/``. A model would be sturdier (history,
 no expiry, no shared cache needed); the cache keeps this change free of migrations.
@@ -1054,9 +1056,17 @@ def job_get(job_id: str, user) -> dict | None:
     return state
 
 
-def job_start(*, user, upload) -> dict:
+class JobKind:
+    RECORDS = "records"  # population records (this module)
+    EVENTS = "events"  # population events (services/population_events.py)
+
+
+def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
     """Store the uploaded file, record a queued job, and enqueue the import once the
-    surrounding transaction commits (at once in autocommit)."""
+    surrounding transaction commits (at once in autocommit). ``kind`` says which import
+    the file is for; both share this job machinery and page."""
+    if kind not in (JobKind.RECORDS, JobKind.EVENTS):
+        raise PopulationImportError(_("Jenis berkas tidak dikenal."))
     if not can_import(user):
         raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
     job_id = uuid.uuid4().hex
@@ -1068,6 +1078,7 @@ def job_start(*, user, upload) -> dict:
             out.write(piece)
     state = {
         "id": job_id,
+        "kind": kind,
         "owner": user.pk,
         "filename": os.path.basename(getattr(upload, "name", "") or "")[:120],
         "size": path.stat().st_size,
@@ -1079,6 +1090,9 @@ def job_start(*, user, upload) -> dict:
         "updated": 0,
         "unchanged": 0,
         "bad": 0,
+        "flags": 0,
+        "records_created": 0,
+        "records_updated": 0,
         "has_report": False,
         "error": "",
         "created": timezone.now().isoformat(),
@@ -1129,20 +1143,18 @@ def job_run(job_id: str, path: str) -> dict | None:
         state.update(status=JobStatus.RUNNING, lines_total=_count_lines(expected), error="")
         _job_save(state)
 
-        def progress(result: ImportResult) -> None:
-            state.update(
-                lines_done=result.lines,
-                read=result.read,
-                inserted=result.inserted,
-                updated=result.updated,
-                unchanged=result.unchanged,
-                bad=result.bad,
-            )
+        def progress(result) -> None:
+            state.update(lines_done=result.lines)
+            state.update((name, value) for name, value in vars(result).items() if name in state and name != "lines")
             _job_save(state)
 
+        if state.get("kind") == JobKind.EVENTS:
+            from verification.services.population_events import import_population_events as run_import
+        else:
+            run_import = import_population
         report = report_path(job_id)
         with open(report, "w", encoding="utf-8", newline="") as out:
-            result = import_population(
+            result = run_import(
                 expected, scope=region_scope(user), on_bad_row=BadRowCsvWriter(out), on_progress=progress
             )
         progress(result)

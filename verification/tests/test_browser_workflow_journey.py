@@ -24,6 +24,8 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     chromium,
     has_horizontal_overflow,
     new_page,
+    pass_second_factor,
+    second_factor_device,
 )
 from registrations.tests.builders import photo_bytes
 from registrations.tests.personas import PASSWORD, VILLAGE_A
@@ -90,14 +92,18 @@ class Journey:
 
     @contextmanager
     def session(self, user, *, device=DESKTOP):
-        """A new browser context, logged in as ``user`` through the login page."""
+        """A new browser context, logged in as ``user`` through the login page (and the
+        TOTP code page for staff above village operator)."""
         page = new_page(self.chromium, device=device)
         watch(page, self.problems, user.username)
         try:
+            device = second_factor_device(user)  # staff above village operator: TOTP
             page.goto(self.base + "/akun/masuk/")
             page.fill("#id_username", user.username)
             page.fill("#id_password", PASSWORD)
             page.locator("main").get_by_role("button", name="Masuk").click()
+            if device is not None:
+                pass_second_factor(page, device)
             expect(page).to_have_url(self.base + "/")
             expect(page.locator("#menu-akun")).to_be_attached()
             page.wait_for_load_state()  # Bootstrap's and the page's scripts are deferred

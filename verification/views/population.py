@@ -5,8 +5,10 @@ regency only; other rows are reported as "di luar wilayah Anda"). Village operat
 regency heads and provincial staff get 403: population data comes from Dukcapil
 through the ministry or the social office, not from the people whose proposals it
 checks. The import runs as a Celery task (in-process without a broker); the job page
-polls with htmx until it is done. A job and its bad-row report are visible only to
-the user who uploaded it (404 for anyone else).
+polls with htmx until it is done. The same page takes population events (births,
+deaths, moves, KK changes: "jenis berkas"), through the same job machinery. A job
+and its bad-row report are visible only to the user who uploaded it (404 for anyone
+else).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from registrations.permissions import staff_required
 from registrations.scoping import NATIONAL, region_scope
-from verification.forms import PopulationUploadForm
+from verification.forms_population import PopulationUploadKindForm
 from verification.services import population as services
+from verification.services import population_events
 
 
 def _require_importer(user) -> None:
@@ -38,9 +41,9 @@ def _job_or_404(request, job_id: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_importer(request.user)
-    form = PopulationUploadForm(request.POST or None, request.FILES or None)
+    form = PopulationUploadKindForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = services.job_start(user=request.user, upload=form.cleaned_data["file"])
+        job = services.job_start(user=request.user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
         return redirect("population-import-job", job["id"])
     return render(
         request,
@@ -50,6 +53,8 @@ def import_upload(request):
             "regional": region_scope(request.user) != NATIONAL,
             "required_columns": services.REQUIRED_COLUMNS,
             "optional_columns": services.OPTIONAL_COLUMNS,
+            "event_required_columns": population_events.REQUIRED_COLUMNS,
+            "event_optional_columns": population_events.OPTIONAL_COLUMNS,
         },
     )
 
@@ -69,7 +74,13 @@ def import_job(request, job_id: str):
         percent = min(99, job["lines_done"] * 100 // job["lines_total"])
     else:
         percent = 0
-    context = {"job": job, "finished": finished, "percent": percent, "statuses": services.JobStatus}
+    context = {
+        "job": job,
+        "events": job.get("kind") == services.JobKind.EVENTS,
+        "finished": finished,
+        "percent": percent,
+        "statuses": services.JobStatus,
+    }
     if request.htmx:
         return render(request, "verification/population/_import_status.html", context)
     return render(request, "verification/population/import_job.html", context)

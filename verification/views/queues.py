@@ -24,7 +24,7 @@ from registrations.views.documents import serve_private_document
 from verification.forms_review import AssignForm, FieldVisitForm, QueueFilterForm
 from verification.models import FieldVisitPhoto
 from verification.selectors import queue, queue_counts, verifiers_for, villages_in_scope
-from verification.services import review
+from verification.services import population_events, review
 from verification.views.common import export_stem, paginate, query_without, role_required
 from verification.views.exports import export_format, export_response
 
@@ -36,7 +36,11 @@ VERIFICATION_PAGE_SIZE = 50
 def dashboard(request):
     """ "Antrean kerja": per step of the user's role, how many wait and for how long."""
     counts = queue_counts(request.user)
-    return render(request, "verification/queues/dashboard.html", {"counts": counts})
+    flag_counts = None
+    if population_events.can_see_flags(request.user):
+        open_flags = population_events.open_flag_counts(request.user)
+        flag_counts = {"total": sum(open_flags.values()), "by_kind": open_flags}
+    return render(request, "verification/queues/dashboard.html", {"counts": counts, "flag_counts": flag_counts})
 
 
 # --- social office: the verification queue ---------------------------------------------------
@@ -132,6 +136,7 @@ def verification_detail(request, number: str):
             ),
             "indicators": [form[f] for f in Proposal.INDICATOR_FIELDS],
             "assets": [form[f] for f in Proposal.ASSET_FIELDS],
+            "population_flags": population_events.proposal_flags(proposal),
         },
     )
 

@@ -38,6 +38,9 @@ LOCALE = "id_ID"
 #: does not change from one day to the next.
 REFERENCE_DATE = datetime.date(2026, 1, 1)
 DEMO_PASSWORD = "Demo-DTSEN-2026"  # noqa: S105 - public on purpose (README), refused when DEBUG=False
+# DEMO ONLY, public on purpose (README): the TOTP secret of every demo staff account that
+# must use a second factor; add it to an authenticator app to sign in as them.
+DEMO_TOTP_SECRET = "DTSENDEMOPETUGASKEAMANANUJICOBAQ"  # noqa: S105
 #: Reserved top-level domain (RFC 2606): demo e-mails can never reach a real inbox.
 EMAIL_DOMAIN = "dtsen.example"
 
@@ -451,7 +454,28 @@ def step_accounts(ctx: SeedContext) -> list[StepReport]:
         user.full_clean()
         user.save()
         created += 1
-    return [StepReport("akun demo", created=created, present=len(existing))]
+    return [StepReport("akun demo", created=created, present=len(existing)), _demo_totp_devices()]
+
+
+def _demo_totp_devices() -> StepReport:
+    """A confirmed TOTP device with ``DEMO_TOTP_SECRET`` for each demo account that needs one."""
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dtsen_portal.security import otp_required
+
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    created = present = 0
+    for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]):
+        if not otp_required(user):
+            continue
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            present += 1
+            continue
+        TOTPDevice.objects.create(user=user, name="Demo (kunci publik)", key=key, confirmed=True)
+        created += 1
+    return StepReport("perangkat TOTP demo", created=created, present=present)
 
 
 #: Run in order inside one transaction. Later issues append their steps here.
@@ -461,9 +485,18 @@ STEPS: list[Callable[[SeedContext], list[StepReport]]] = [step_regions, step_hou
 def _later_steps() -> list[Callable[[SeedContext], list[StepReport]]]:
     """Steps defined outside this module (they import its planners, so they load late)."""
     from eligibility.demo import step_eligibility
+    from lookup.demo import step_lookup
     from registrations.demo_proposals import step_proposals, step_resident_profile, step_workflow
+    from verification.demo import step_population_events
 
-    return [step_resident_profile, step_proposals, step_workflow, step_eligibility]
+    return [
+        step_resident_profile,
+        step_proposals,
+        step_workflow,
+        step_eligibility,  # marks the demo households registered: events below find them
+        step_population_events,
+        step_lookup,
+    ]
 
 
 class Command(BaseCommand):
@@ -504,4 +537,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Akun demo (kata sandi semua akun: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<22} {a.role:<14} {a.region_code or '-':<14} {a.description}")
+        self.stdout.write(
+            f"Verifikasi dua langkah (HANYA DEMO): petugas di atas operator desa memasukkan kode dari aplikasi "
+            f"autentikator dengan kunci TOTP {DEMO_TOTP_SECRET}"
+        )
         self.stdout.write(self.style.SUCCESS(f"Selesai dalam {seconds:.1f} s."))

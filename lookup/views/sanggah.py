@@ -1,0 +1,174 @@
+"""Usul sanggah pages: the resident files and follows; operator and Dinas Sosial decide.
+
+Residents reach only their own cases (``objections_of_objector``); staff reach the
+cases of their region through ``get_scoped_object_or_404`` (others answer 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registrations.exceptions import DomainError
+from registrations.models import Role
+from registrations.scoping import get_scoped_object_or_404
+from registrations.views.documents import serve_private_document
+
+from ..forms import MissingNeighbourForm, MoveForm, ObjectionForm
+from ..models import ObjectionEvidence, ObjectionKind, ObjectionStatus
+from ..selectors import objections_for_staff, objections_of_objector
+from ..services import MOVES, moves_for, objection_file, objection_move, picked_person, resident_village
+
+STAFF_ROLES = {Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER}
+
+
+def _resident_or_refuse(request) -> str:
+    village = resident_village(request.user)
+    if village is None:
+        raise PermissionDenied(_("Sanggah hanya untuk warga yang identitasnya sudah dikonfirmasi operator desa."))
+    return village
+
+
+def _file(request, form, *, kind: str, pick: str = ""):
+    data = form.cleaned_data
+    try:
+        objection = objection_file(
+            objector=request.user,
+            kind=kind,
+            reason=data["reason"],
+            statement=data["statement"],
+            photos=data.get("photos") or [],
+            pick=pick,
+            person_name=data.get("person_name", ""),
+            rt=data.get("rt", ""),
+            rw=data.get("rw", ""),
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+    messages.success(
+        request,
+        _("Sanggah %(number)s diterima. Anda akan diberi tahu hasilnya lewat e-mail dan menu Sanggah saya.")
+        % {"number": objection.number},
+    )
+    return redirect("sanggah-mine")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def sanggah_new(request):
+    """Object that a person found in the lookup does not qualify."""
+    village = _resident_or_refuse(request)
+    pick = request.POST.get("pilih") or request.GET.get("pilih", "")
+    try:
+        person = picked_person(pick)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("lookup")
+    if person.village_code != village:
+        raise PermissionDenied(_("Sanggah hanya untuk warga desa/kelurahan Anda sendiri."))
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        response = _file(request, form, kind=ObjectionKind.NOT_ELIGIBLE, pick=pick)
+        if response:
+            return response
+    context = {"form": form, "masked_name": person.masked_name, "pick": pick}
+    return render(request, "lookup/sanggah_form.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def sanggah_missing(request):
+    """Propose a neighbour who qualifies but is not in DTSEN."""
+    _resident_or_refuse(request)
+    form = MissingNeighbourForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        response = _file(request, form, kind=ObjectionKind.MISSING)
+        if response:
+            return response
+    return render(request, "lookup/sanggah_form.html", {"form": form, "missing": True})
+
+
+@never_cache
+@login_required
+def sanggah_mine(request):
+    if request.user.role != Role.RESIDENT:
+        raise PermissionDenied
+    return render(
+        request,
+        "lookup/sanggah_mine.html",
+        {"objections": objections_of_objector(request.user), "can_file": resident_village(request.user) is not None},
+    )
+
+
+def _staff_or_refuse(request):
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+def sanggah_queue(request):
+    _staff_or_refuse(request)
+    status = request.GET.get("status", "")
+    status = status if status in ObjectionStatus.values else ""
+    objections = objections_for_staff(request.user, status=status or None)[:200]
+    return render(
+        request,
+        "lookup/sanggah_queue.html",
+        {"objections": objections, "status": status, "statuses": ObjectionStatus.choices},
+    )
+
+
+@never_cache
+@login_required
+def sanggah_detail(request, number: str):
+    _staff_or_refuse(request)
+    objection = get_scoped_object_or_404(
+        objections_for_staff(request.user).select_related("objector", "decided_by"), request.user, number=number
+    )
+    context = {
+        "objection": objection,
+        "events": objection.events.all(),
+        "evidence": objection.evidence.all(),
+        "moves": moves_for(objection, request.user),
+        "form": MoveForm(),
+    }
+    return render(request, "lookup/sanggah_detail.html", context)
+
+
+@login_required
+@require_POST
+def sanggah_move(request, number: str, move: str):
+    _staff_or_refuse(request)
+    objection = get_scoped_object_or_404(objections_for_staff(request.user), request.user, number=number)
+    if move not in MOVES:
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    form.is_valid()
+    try:
+        objection_move(objection_id=objection.pk, actor=request.user, move=move, note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Sanggah %(number)s diperbarui.") % {"number": objection.number})
+    return redirect("sanggah-detail", number)
+
+
+@never_cache
+@login_required
+def sanggah_evidence(request, pk: int, variant: str = "full"):
+    evidence = get_object_or_404(ObjectionEvidence.objects.select_related("objection"), pk=pk)
+    return serve_private_document(
+        request,
+        evidence,
+        owner_id=evidence.objection.objector_id,
+        village_code=evidence.objection.village_id,
+        document_type="sanggah",
+        variant=variant,
+    )

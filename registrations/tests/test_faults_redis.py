@@ -1,0 +1,136 @@
+"""Redis goes down: a submission is still saved, and its follow-ups run once it is back.
+
+The portal process talks to Redis through a TCP proxy that the test stops (every
+connection cut, new ones refused) and starts again. While it is down, a resident
+submits through the API: the answer is a success, the proposal and its follow-up rows
+(the outbox) are committed, and nothing is lost. Once Redis is back, the sweeper (beat,
+every minute; called here directly) hands the pending rows to a real worker, which
+e-mails the proposer and matches the members exactly once.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from registrations.models import FollowUp, FollowUpState, Proposal, ProposalStatus
+from registrations.services.followups import followups_sweep
+from registrations.tests.builders import complete_draft, confirmed_resident
+from registrations.tests.tcp_proxy import TcpProxy
+from verification.models import MemberMatch
+
+WORKER = [sys.executable, "-m", "registrations.tests.fault_worker", "-A", "dtsen_portal", "worker"]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _use_broker(app, url: str) -> None:
+    """Point this process's Celery producer at ``url`` (a fresh connection pool).
+
+    ``app.pool`` is kombu's process-wide pool for the URL, so closing it alone would
+    leave a closed pool in kombu's registry for the next test that publishes there;
+    ``pools.reset()`` closes and forgets them all.
+    """
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+@pytest.fixture
+def redis_through_proxy():
+    from dtsen_portal.celery import app
+
+    real = urlsplit(settings.REDIS_URL)
+    proxy = TcpProxy(real.hostname or "127.0.0.1", real.port or 6379).start()
+    previous = {
+        "broker_url": app.conf.broker_url,
+        "queue": app.conf.task_default_queue,
+        "retry": app.conf.task_publish_retry,
+    }
+    app.conf.task_default_queue = f"outage-{uuid.uuid4().hex[:8]}"
+    app.conf.task_publish_retry = False  # fail fast while down; the outbox keeps the work
+    _use_broker(app, urlunsplit(real._replace(netloc=f"127.0.0.1:{proxy.port}")))
+    try:
+        yield proxy, app.conf.task_default_queue
+    finally:
+        proxy.stop()
+        _use_broker(app, previous["broker_url"])
+        app.conf.task_default_queue = previous["queue"]
+        app.conf.task_publish_retry = previous["retry"]
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_submission_while_redis_is_down_is_saved_and_followed_up_once_it_is_back(
+    regions, redis_through_proxy, tmp_path, caplog
+):
+    proxy, queue = redis_through_proxy
+    resident = confirmed_resident()
+    proposal = complete_draft(resident)
+    api = APIClient()
+    api.force_authenticate(resident)
+
+    proxy.stop()  # Redis is unreachable from the portal
+    response = api.post(f"/api/proposals/{proposal.tracking_number}/submit/")
+    assert response.status_code == 200, response.content
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.SUBMITTED
+    followups = FollowUp.objects.filter(event__proposal=proposal)
+    assert sorted(followups.values_list("kind", flat=True)) == ["match_members", "notify_proposer"]
+    assert set(followups.values_list("state", "attempts")) == {(FollowUpState.PENDING, 0)}
+    assert "stays pending for the sweeper" in caplog.text
+    assert followups_sweep() == 0  # still down: the sweeper keeps them too
+
+    proxy.start()  # Redis is back
+    mail_dir, log = tmp_path / "mail", tmp_path / "steps.log"
+    mail_dir.mkdir()
+    log.touch()
+    worker = subprocess.Popen(
+        [*WORKER, "--pool", "solo", "-Q", queue, "-l", "warning"],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "FAULT_LOG": str(log),
+            "FAULT_QUEUE": queue,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert followups_sweep() == 2  # what beat does every minute
+        assert _wait_for(lambda: set(followups.values_list("state", flat=True)) == {FollowUpState.DONE})
+        followups_sweep()  # nothing left to send: nothing runs twice
+        time.sleep(3)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=20)
+    assert set(followups.values_list("state", "attempts")) == {(FollowUpState.DONE, 1)}
+    mails = list(mail_dir.glob("*.log"))
+    assert len(mails) == 1 and proposal.tracking_number in mails[0].read_text()
+    assert [line.split()[0] for line in log.read_text().splitlines()] == ["start", "done"]  # matched once
+    assert MemberMatch.objects.filter(member__proposal=proposal).count() == proposal.members.count()

@@ -1,0 +1,645 @@
+"""Import of population events (births, deaths, moves, KK changes) and the flags they raise.
+
+One code path serves ``manage.py import_population_events`` and the staff upload page
+(through ``population.job_run``, the same job machinery as the record import). The
+format is in ``docs/population.md``.
+
+Per row: validate (a bad row is reported with its line and every reason, and skipped);
+then, in the chunk's transaction, store the event under its key (``event_id``, or the
+row's hash when the file has no such column), apply it to the ``PopulationRecord``
+and raise ``PopulationFlag`` rows on the registered households and open proposals it
+touches. An event whose key is already stored is skipped (same content) or reported
+(same ``event_id``, different content), so rerunning a file changes nothing.
+
+Applying an event never moves a record back in time: a record already deceased stays
+deceased, and a move or death dated before the record's status date does not change
+the status. A death, move or KK change of a NIK the records do not hold is still
+stored and still raises its flags (a registered member may be missing from the copy).
+A birth of a NIK already held leaves that record as it is.
+
+Drafts are not "open proposals" here: staff never see them, and the matching run at
+submission checks every member against the updated records anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+import lokal
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.models import Household, Member, Proposal, ProposalMember, ProposalStatus, Role
+from registrations.names import normalize_name
+from registrations.scoping import NATIONAL, code_in_scope
+from verification.models import EventType, FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
+from verification.services.population import (
+    _SEXES,
+    BadRow,
+    PopulationImportError,
+    _iso_date_error,
+    _nik_errors,
+    _open_text,
+    _pick_delimiter,
+    _show,
+    mask_nik,
+)
+
+REQUIRED_COLUMNS = ("event_type", "nik", "event_date")
+OPTIONAL_COLUMNS = (
+    "event_id",
+    "kk_number",
+    "full_name",
+    "birth_date",
+    "sex",
+    "village_code",
+    "moved_to_code",
+    "new_kk_number",
+)
+#: Other spellings accepted in the header.
+_ALIASES = {"moved_to": "moved_to_code", "id": "event_id", "type": "event_type"}
+DEFAULT_CHUNK_SIZE = 2_000
+#: A child younger than this at import time makes a birth change programme conditions (balita).
+UNDER_FIVE_DAYS = 5 * 365 + 1
+#: Roles that see and resolve flags (each within their region; national roles everywhere).
+FLAG_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER, Role.MINISTRY_STAFF, Role.ADMIN})
+
+_VILLAGE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}").fullmatch
+_REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?").fullmatch
+_EVENT_ID = re.compile(r"[A-Za-z0-9._:/-]{1,60}").fullmatch
+_TYPES = {t.value: t.value for t in EventType} | {
+    "lahir": EventType.BIRTH.value,
+    "kelahiran": EventType.BIRTH.value,
+    "mati": EventType.DEATH.value,
+    "kematian": EventType.DEATH.value,
+    "meninggal": EventType.DEATH.value,
+    "pindah": EventType.MOVE.value,
+    "ganti_kk": EventType.KK_CHANGE.value,
+}
+_HASH_VERSION = "e1"
+
+
+class PopulationEventImportError(PopulationImportError):
+    """The events file as a whole cannot be imported."""
+
+
+@dataclass
+class EventImportResult:
+    read: int = 0
+    inserted: int = 0  # new events stored
+    unchanged: int = 0  # events already stored with the same content
+    bad: int = 0
+    records_created: int = 0
+    records_updated: int = 0
+    flags: int = 0
+    lines: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"read={self.read} inserted={self.inserted} unchanged={self.unchanged} bad={self.bad} "
+            f"records_created={self.records_created} records_updated={self.records_updated} flags={self.flags}"
+        )
+
+
+@dataclass(frozen=True)
+class EventRow:
+    line: int
+    key: str
+    row_hash: str
+    event_type: str
+    nik: str
+    event_date: datetime.date
+    kk_number: str
+    full_name: str
+    birth_date: datetime.date | None
+    sex: str
+    village_code: str
+    moved_to_code: str
+    new_kk_number: str
+
+
+# --- Header and rows ------------------------------------------------------------------------
+
+
+def parse_header(header_line: str) -> tuple[str, dict[str, int]]:
+    header_line = header_line.lstrip("\ufeff")
+    delimiter = _pick_delimiter(header_line)
+    try:
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise PopulationEventImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+    index: dict[str, int] = {}
+    for position, raw in enumerate(names):
+        name = raw.strip().lower()
+        name = _ALIASES.get(name, name)
+        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
+            if name in index:
+                raise PopulationEventImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
+            index[name] = position
+    missing = [name for name in REQUIRED_COLUMNS if name not in index]
+    if missing:
+        raise PopulationEventImportError(
+            _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
+            % {"missing": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)}
+        )
+    return delimiter, index
+
+
+class _RowValidator:
+    """A CSV row → ``EventRow``, or the list of its problems (every one, worded)."""
+
+    def __init__(self, index: dict[str, int]):
+        self.index = index
+        self.today = datetime.date.today()
+        self.provinces = frozenset(lokal.PROVINCES)
+
+    def _get(self, row: list[str], name: str) -> str:
+        position = self.index.get(name)
+        return row[position].strip() if position is not None and position < len(row) else ""
+
+    def _date(self, value: str, label: str, errors: list[str]) -> datetime.date | None:
+        problem = _iso_date_error(value, self.today.isoformat())
+        if problem == "format":
+            errors.append(_("%(label)s %(v)s bukan tanggal YYYY-MM-DD") % {"label": label, "v": _show(value)})
+        elif problem == "future":
+            errors.append(_("%(label)s %(v)s di masa depan") % {"label": label, "v": _show(value)})
+        else:
+            return datetime.date.fromisoformat(value)
+        return None
+
+    def _kk(self, value: str, label: str, errors: list[str]) -> None:
+        if not (len(value) == 16 and value.isascii() and value.isdigit() and value[:2] in self.provinces):
+            errors.append(_("%(label)s tidak sah (16 digit, kode provinsi dikenal)") % {"label": label})
+
+    def __call__(self, row: list[str], line: int) -> EventRow | list[str]:
+        get = self._get
+        errors: list[str] = []
+        raw_type = get(row, "event_type").lower()
+        event_type = _TYPES.get(raw_type)
+        if event_type is None:
+            errors.append(_("jenis peristiwa %(v)s bukan birth/death/move/kk_change") % {"v": _show(raw_type)})
+
+        nik = get(row, "nik")
+        if not nik:
+            errors.append(_("NIK kosong"))
+        else:
+            nik_errors = _nik_errors(nik, self.provinces)
+            if nik_errors:
+                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": nik_errors[0]})
+
+        raw_date = get(row, "event_date")
+        event_date = None
+        if not raw_date:
+            errors.append(_("tanggal peristiwa kosong"))
+        else:
+            event_date = self._date(raw_date, _("tanggal peristiwa"), errors)
+
+        event_id = get(row, "event_id")
+        if event_id and not _EVENT_ID(event_id):
+            errors.append(_("event_id %(v)s tidak sah (1-60 huruf, angka, . _ : / -)") % {"v": _show(event_id)})
+
+        kk = get(row, "kk_number")
+        if kk:
+            self._kk(kk, _("nomor KK"), errors)
+        full_name = " ".join(get(row, "full_name").split())
+        if len(full_name) > 120:
+            errors.append(_("nama lebih dari 120 karakter"))
+        elif not full_name.isprintable():
+            errors.append(_("teks berisi byte yang bukan UTF-8 atau karakter kendali"))
+        raw_birth = get(row, "birth_date")
+        birth_date = self._date(raw_birth, _("tanggal lahir"), errors) if raw_birth else None
+        raw_sex = get(row, "sex")
+        sex = _SEXES.get(raw_sex, "") if raw_sex else ""
+        if raw_sex and not sex:
+            errors.append(_("jenis kelamin %(v)s bukan L/P (atau M/F)") % {"v": _show(raw_sex)})
+        village_code = get(row, "village_code")
+        if village_code and not _VILLAGE_CODE(village_code):
+            errors.append(_("kode desa/kelurahan %(v)s bukan format NN.NN.NN.NNNN") % {"v": _show(village_code)})
+        moved_to = get(row, "moved_to_code")
+        if moved_to and not _REGION_CODE(moved_to):
+            errors.append(_("kode wilayah tujuan pindah %(v)s tidak sah") % {"v": _show(moved_to)})
+        new_kk = get(row, "new_kk_number")
+        if new_kk:
+            self._kk(new_kk, _("nomor KK baru"), errors)
+
+        # What each kind of event needs.
+        if event_type == EventType.BIRTH:
+            birth_date = birth_date or event_date
+            for value, message in (
+                (kk, _("kelahiran memerlukan nomor KK")),
+                (full_name, _("kelahiran memerlukan nama")),
+                (raw_sex, _("kelahiran memerlukan jenis kelamin")),
+                (village_code, _("kelahiran memerlukan kode desa/kelurahan")),
+            ):
+                if not value:
+                    errors.append(message)
+            if birth_date and event_date and birth_date > event_date:
+                errors.append(_("tanggal lahir sesudah tanggal peristiwa"))
+        elif event_type == EventType.MOVE:
+            if not moved_to:
+                errors.append(_("pindah memerlukan moved_to_code (kode wilayah tujuan)"))
+            elif moved_to == village_code:
+                errors.append(_("wilayah tujuan pindah sama dengan desa asal"))
+        elif event_type == EventType.KK_CHANGE:
+            if not new_kk:
+                errors.append(_("perubahan KK memerlukan new_kk_number"))
+            elif new_kk == kk:
+                errors.append(_("nomor KK baru sama dengan nomor KK lama"))
+        if birth_date and event_type != EventType.BIRTH and event_date and event_date < birth_date:
+            errors.append(_("tanggal peristiwa sebelum tanggal lahir"))
+        if errors:
+            return errors
+
+        row_hash = hashlib.md5(
+            "\x1f".join(
+                (
+                    _HASH_VERSION,
+                    event_type,
+                    nik,
+                    event_date.isoformat(),
+                    kk,
+                    full_name,
+                    birth_date.isoformat() if birth_date else "",
+                    sex,
+                    village_code,
+                    moved_to,
+                    new_kk,
+                )
+            ).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
+        key = f"id:{event_id}" if event_id else f"h:{row_hash}"
+        return EventRow(
+            line, key, row_hash, event_type, nik, event_date, kk, full_name, birth_date, sex, village_code, moved_to,
+            new_kk,
+        )  # fmt: skip
+
+
+@dataclass
+class _Chunk:
+    rows: list[EventRow] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)
+    read: int = 0
+    lines: int = 0
+
+
+def _chunks(stream: IO[str], *, delimiter: str, validate: _RowValidator, chunk_size: int) -> Iterator[_Chunk]:
+    reader = csv.reader(stream, delimiter=delimiter)
+    nik_column = validate.index["nik"]
+    chunk = _Chunk()
+    previous_end = 0
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            raise PopulationEventImportError(
+                _("CSV rusak sekitar baris %(line)s: %(e)s") % {"line": reader.line_num + 1, "e": exc}
+            ) from None
+        if row is not None:
+            line = previous_end + 2  # the header is line 1
+            previous_end = reader.line_num
+            if "".join(row).strip():
+                chunk.read += 1
+                result = validate(row, line)
+                if isinstance(result, list):
+                    nik = row[nik_column].strip() if len(row) > nik_column else ""
+                    chunk.bad.append(BadRow(line, nik, "; ".join(result)))
+                else:
+                    chunk.rows.append(result)
+        if row is None or len(chunk.rows) + len(chunk.bad) >= chunk_size:
+            chunk.lines = previous_end + 1
+            yield chunk
+            if row is None:
+                return
+            chunk = _Chunk()
+
+
+# --- Applying events ------------------------------------------------------------------------
+
+
+def _open_proposals():
+    """Proposals staff work on: submitted and not yet final (drafts excluded, see module doc)."""
+    return Proposal.objects.open().exclude(status=ProposalStatus.DRAFT)
+
+
+def _within(code: str, village: str) -> bool:
+    """``code`` is the village itself or a place inside it."""
+    return bool(code) and (code == village or code.startswith(f"{village}."))
+
+
+class _Targets:
+    """The registered members, open-proposal members, households and proposals a chunk's
+    events may touch, loaded with one query each."""
+
+    def __init__(self, rows: list[EventRow], records: dict[str, PopulationRecord]):
+        niks = {r.nik for r in rows}
+        kks = set()
+        for r in rows:
+            if r.event_type in (EventType.BIRTH, EventType.KK_CHANGE):
+                kks.update(k for k in (r.kk_number, r.new_kk_number) if k)
+                record = records.get(r.nik)
+                if record is not None and record.kk_number:
+                    kks.add(record.kk_number)
+        self.members: dict[str, list[Member]] = {}
+        for m in Member.objects.filter(nik__in=niks).select_related("household"):
+            self.members.setdefault(m.nik, []).append(m)
+        self.proposal_members: dict[str, list[ProposalMember]] = {}
+        for pm in ProposalMember.objects.filter(nik__in=niks, proposal__in=_open_proposals()).select_related(
+            "proposal"
+        ):
+            self.proposal_members.setdefault(pm.nik, []).append(pm)
+        self.households = {h.kk_number: h for h in Household.objects.filter(kk_number__in=kks)} if kks else {}
+        self.proposals: dict[str, list[Proposal]] = {}
+        if kks:
+            for p in _open_proposals().filter(kk_number__in=kks):
+                self.proposals.setdefault(p.kk_number, []).append(p)
+
+
+def _flags_for(event: PopulationEvent, row: EventRow, old_kk: str, targets: _Targets) -> list[PopulationFlag]:
+    """The flags an event raises, at most one per household and per proposal."""
+    flags: dict[tuple[str, int], PopulationFlag] = {}
+    masked = mask_nik(row.nik)
+
+    def household_flag(kind, household, member=None, name=""):
+        key = ("h", household.pk)
+        if key not in flags:
+            flags[key] = PopulationFlag(
+                kind=kind,
+                event=event,
+                household=household,
+                member=member,
+                member_name=(member.full_name if member else name)[:120],
+                masked_nik=masked,
+                village_id=household.village_id,
+            )
+
+    def proposal_flag(kind, proposal, member=None, name=""):
+        key = ("p", proposal.pk)
+        if key not in flags:
+            flags[key] = PopulationFlag(
+                kind=kind,
+                event=event,
+                proposal=proposal,
+                proposal_member=member,
+                member_name=(member.full_name if member else name)[:120],
+                masked_nik=masked,
+                village_id=proposal.village_id,
+            )
+
+    members = targets.members.get(row.nik, [])
+    proposal_members = targets.proposal_members.get(row.nik, [])
+    if row.event_type == EventType.DEATH:
+        for m in members:
+            household_flag(FlagKind.DECEASED, m.household, m)
+        for pm in proposal_members:
+            proposal_flag(FlagKind.DECEASED, pm.proposal, pm)
+    elif row.event_type == EventType.MOVE:
+        for m in members:
+            if not _within(row.moved_to_code, m.household.village_id):
+                household_flag(FlagKind.MOVED_OUT, m.household, m)
+        for pm in proposal_members:
+            if not _within(row.moved_to_code, pm.proposal.village_id):
+                proposal_flag(FlagKind.MOVED_OUT, pm.proposal, pm)
+    elif row.event_type == EventType.BIRTH:
+        if (datetime.date.today() - row.birth_date).days < UNDER_FIVE_DAYS:
+            household = targets.households.get(row.kk_number)
+            if household is not None:
+                household_flag(FlagKind.BIRTH, household, name=row.full_name)
+            for proposal in targets.proposals.get(row.kk_number, []):
+                proposal_flag(FlagKind.BIRTH, proposal, name=row.full_name)
+    elif row.event_type == EventType.KK_CHANGE:
+        for m in members:
+            household_flag(FlagKind.KK_CHANGE, m.household, m)
+        for pm in proposal_members:
+            proposal_flag(FlagKind.KK_CHANGE, pm.proposal, pm)
+        for kk in (old_kk, row.new_kk_number):
+            household = targets.households.get(kk) if kk else None
+            if household is not None:
+                household_flag(FlagKind.KK_CHANGE, household, name=row.full_name)
+            for proposal in targets.proposals.get(kk, []) if kk else []:
+                proposal_flag(FlagKind.KK_CHANGE, proposal, name=row.full_name)
+    return list(flags.values())
+
+
+def _apply(row: EventRow, record: PopulationRecord | None) -> tuple[PopulationRecord | None, str]:
+    """Apply the event to the record (creating it for a birth); returns the record and
+    what happened to it: ``"created"``, ``"updated"`` or ``""``."""
+    if row.event_type == EventType.BIRTH:
+        if record is not None:
+            return record, ""
+        record = PopulationRecord.objects.create(
+            nik=row.nik,
+            kk_number=row.kk_number,
+            full_name=row.full_name,
+            name_key=normalize_name(row.full_name)[:120],
+            birth_date=row.birth_date,
+            sex=row.sex,
+            village_code=row.village_code,
+            status=LifeStatus.ALIVE,
+        )
+        return record, "created"
+    if record is None:
+        return None, ""
+    stale = record.status_date is not None and row.event_date < record.status_date
+    changed: list[str] = []
+    if row.event_type == EventType.DEATH:
+        if record.status != LifeStatus.DECEASED or (record.status_date and row.event_date < record.status_date):
+            record.status, record.status_date = LifeStatus.DECEASED, row.event_date
+            changed += ["status", "status_date"]
+    elif row.event_type == EventType.MOVE:
+        if record.status != LifeStatus.DECEASED and not stale:
+            record.status, record.status_date = LifeStatus.MOVED, row.event_date
+            record.moved_to_code = row.moved_to_code
+            changed += ["status", "status_date", "moved_to_code"]
+    elif row.event_type == EventType.KK_CHANGE and record.kk_number != row.new_kk_number:
+        record.kk_number = row.new_kk_number
+        changed.append("kk_number")
+    if not changed:
+        return record, ""
+    record.save(update_fields=[*changed, "updated_at"])
+    return record, "updated"
+
+
+def _write_chunk(chunk: _Chunk, scope: str | None, first_line: dict[str, tuple[int, str]]) -> tuple[list[BadRow], dict]:
+    """Store the chunk's new events, apply them and raise their flags (one transaction)."""
+    counts = {"inserted": 0, "unchanged": 0, "records_created": 0, "records_updated": 0, "flags": 0}
+    bad: list[BadRow] = []
+    if not chunk.rows:
+        return bad, counts
+    with transaction.atomic():
+        stored = dict(
+            PopulationEvent.objects.filter(event_key__in=[r.key for r in chunk.rows]).values_list(
+                "event_key", "row_hash"
+            )
+        )
+        new_rows: list[EventRow] = []
+        for row in chunk.rows:
+            seen = first_line.get(row.key)
+            if seen is not None:
+                if seen[1] == row.row_hash:
+                    counts["unchanged"] += 1
+                else:
+                    bad.append(
+                        BadRow(
+                            row.line,
+                            row.nik,
+                            _("event_id sama dengan baris %(n)s tetapi isinya berbeda") % {"n": seen[0]},
+                        )
+                    )
+                continue
+            if row.key in stored:
+                if stored[row.key] == row.row_hash:
+                    counts["unchanged"] += 1
+                else:
+                    bad.append(BadRow(row.line, row.nik, _("event_id sudah tercatat dengan isi yang berbeda")))
+                first_line[row.key] = (row.line, stored[row.key])
+                continue
+            first_line[row.key] = (row.line, row.row_hash)
+            new_rows.append(row)
+        if not new_rows:
+            return bad, counts
+        records = {
+            r.nik: r for r in PopulationRecord.objects.select_for_update().filter(nik__in={row.nik for row in new_rows})
+        }
+        accepted = []
+        for row in new_rows:
+            record = records.get(row.nik)
+            village = record.village_code if record is not None else row.village_code
+            if scope != NATIONAL and not code_in_scope(village or None, scope):
+                bad.append(BadRow(row.line, row.nik, _("di luar wilayah Anda")))
+                continue
+            accepted.append(row)
+        targets = _Targets(accepted, records)
+        flags: list[PopulationFlag] = []
+        for row in accepted:
+            record = records.get(row.nik)
+            old_kk = row.kk_number or (record.kk_number if record is not None else "")
+            record, what = _apply(row, record)
+            if record is not None:
+                records[row.nik] = record
+            if what:
+                counts[f"records_{what}"] += 1
+            event = PopulationEvent.objects.create(
+                event_key=row.key,
+                event_type=row.event_type,
+                nik=row.nik,
+                event_date=row.event_date,
+                kk_number=old_kk,
+                full_name=row.full_name,
+                birth_date=row.birth_date,
+                sex=row.sex,
+                village_code=row.village_code,
+                moved_to_code=row.moved_to_code,
+                new_kk_number=row.new_kk_number,
+                row_hash=row.row_hash,
+                record=record,
+            )
+            counts["inserted"] += 1
+            flags += _flags_for(event, row, old_kk, targets)
+        if flags:
+            created = PopulationFlag.objects.bulk_create(flags, ignore_conflicts=True)
+            counts["flags"] += len(created)
+    return bad, counts
+
+
+def import_population_events(
+    source,
+    *,
+    scope: str | None = NATIONAL,
+    on_bad_row: Callable[[BadRow], None] | None = None,
+    on_progress: Callable[[EventImportResult], None] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> EventImportResult:
+    """Import an events CSV (path or file object); see the module doc and docs/population.md.
+
+    Streamed: rows are read and written ``chunk_size`` at a time, each chunk in its own
+    transaction. ``scope`` limits rows to a region (the record's village, or the row's
+    ``village_code`` when the record is unknown) as for the record import.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    result = EventImportResult()
+    first_line: dict[str, tuple[int, str]] = {}  # event key → (line, hash), bounded below
+    with _open_text(source) as stream:
+        header_line = stream.readline()
+        if not header_line.strip():
+            raise PopulationEventImportError(_("Berkas kosong: baris judul (header) tidak ada."))
+        if "\x00" in header_line:
+            raise PopulationEventImportError(_("Berkas bukan CSV teks (berisi byte nol)."))
+        delimiter, index = parse_header(header_line.rstrip("\r\n"))
+        validate = _RowValidator(index)
+        for chunk in _chunks(stream, delimiter=delimiter, validate=validate, chunk_size=chunk_size):
+            db_bad, counts = _write_chunk(chunk, scope, first_line)
+            if len(first_line) > 200_000:
+                first_line.clear()  # later repeats are then found in the table instead
+            bad = sorted(chunk.bad + db_bad, key=lambda b: b.line)
+            result.read += chunk.read
+            result.bad += len(bad)
+            result.lines = chunk.lines
+            for name, value in counts.items():
+                setattr(result, name, getattr(result, name) + value)
+            if on_bad_row is not None:
+                for item in bad:
+                    on_bad_row(item)
+            if on_progress is not None:
+                on_progress(result)
+    return result
+
+
+# --- Flags: who sees them, and resolving ------------------------------------------------------
+
+
+def can_see_flags(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and (user.is_superuser or user.role in FLAG_ROLES)
+    )
+
+
+def flags_for(user):
+    """The flags ``user`` may see (their region; none for other roles)."""
+    if not can_see_flags(user):
+        return PopulationFlag.objects.none()
+    return PopulationFlag.objects.visible_to(user)
+
+
+def open_flag_counts(user) -> dict[str, int]:
+    """Open flags in the user's region, per kind (for the dashboard)."""
+    from django.db.models import Count
+
+    rows = flags_for(user).open().order_by().values("kind").annotate(n=Count("pk"))
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def resolve_flag(*, flag_id: int, user, note: str) -> PopulationFlag:
+    """Mark a flag handled, with the note saying how. A flag already resolved (someone
+    else was first) is refused, so the first note stands."""
+    from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
+
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Tulis catatan penyelesaian."), field="note")
+    if len(note) > 1000:
+        raise DomainError(_("Catatan paling banyak 1000 karakter."), field="note")
+    with transaction.atomic():
+        flag = flags_for(user).select_for_update().filter(pk=flag_id).first()
+        if flag is None:
+            raise NotAllowed(_("Tanda ini tidak ada di wilayah Anda."))
+        if flag.resolved_at is not None:
+            raise InvalidTransition(_("Tanda ini sudah diselesaikan."))
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = user
+        flag.resolution_note = note
+        flag.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    return flag
+
+
+def proposal_flags(proposal) -> list[PopulationFlag]:
+    """All flags of one proposal (its staff page), newest first."""
+    return list(PopulationFlag.objects.filter(proposal=proposal).select_related("event", "resolved_by"))
