@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registrations.forms.clean import CleanInputMixin
 from registrations.models.regions import RegionLevel
 from registrations.widgets import NativeDateInput, RegionPickerWidget
 
@@ -35,7 +36,7 @@ class VillageField(forms.CharField):
         return village
 
 
-class CaptchaForm(forms.Form):
+class CaptchaForm(CleanInputMixin, forms.Form):
     def next_captcha(self) -> Captcha:
         """The captcha to show next: the one stored while spending this form's, else a new one."""
         return self.fields["captcha"].renewed or new_captcha()
@@ -91,7 +92,7 @@ class PhotosField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanInputMixin, forms.Form):
     """A sanggah about a person picked from the lookup (kind ``tidak_layak``)."""
 
     reason = forms.ChoiceField(
@@ -128,7 +129,7 @@ class MissingNeighbourForm(ObjectionForm):
         ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(CleanInputMixin, forms.Form):
     note = forms.CharField(
         label=_("Catatan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -147,7 +147,15 @@ def test_ipv6_clients_are_limited_by_their_64_block(client, regions, captcha_pas
     assert post(client, "Suharti", "x", "PASSED", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
 
 
-def test_limit_windows_and_rates():
-    from lookup.views.limits import _parse
-
-    assert _parse("20/m") == (20, 60) and _parse("5/h") == (5, 3600) and _parse("100/5m") == (100, 300)
+@override_settings(LOOKUP_RATE_PER_IP="2/m")
+def test_behind_the_proxy_each_visitor_is_counted_apart(client, regions, captcha_passes, settings):
+    """Behind nginx every request comes from the proxy; the forwarded address counts."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    nginx = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        assert post(client, "Suharti", "x", "PASSED", HTTP_X_FORWARDED_FOR="198.51.100.7", **nginx).status_code == 200
+    assert post(client, "Suharti", "x", "PASSED", HTTP_X_FORWARDED_FOR="198.51.100.7", **nginx).status_code == 429
+    # A forged first hop does not make a new client: only the proxy's own entry is trusted.
+    forged = "203.0.113.9, 198.51.100.7"
+    assert post(client, "Suharti", "x", "PASSED", HTTP_X_FORWARDED_FOR=forged, **nginx).status_code == 429
+    assert post(client, "Suharti", "x", "PASSED", HTTP_X_FORWARDED_FOR="198.51.100.8", **nginx).status_code == 200

@@ -20,6 +20,7 @@ file. Rules, with their settings (days unless said):
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -133,4 +134,24 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionReport:
             expired.delete()
             if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
                 orphans.delete()
+    _delete_work_files(now, report)
     return report
+
+
+def _delete_work_files(now, report: RetentionReport) -> None:
+    """6. Uploaded lists and their reports (population imports, register audits).
+
+    They hold whole villages' NIKs and are only needed while their job is on screen, so
+    they go after ``RETENTION_WORK_FILE_DAYS``. Folders are named in settings, which
+    keeps this lower app from importing the apps that write them.
+    """
+    cutoff = (now - _days("RETENTION_WORK_FILE_DAYS")).timestamp()
+    old = []
+    for folder in settings.RETENTION_WORK_FILE_DIRS:
+        path = Path(settings.MEDIA_ROOT) / folder
+        if path.is_dir():
+            old += [f for f in path.iterdir() if f.is_file() and f.stat().st_mtime < cutoff]
+    report.add("berkas kerja impor/audit", len(old))
+    if not report.dry_run:
+        for f in old:
+            f.unlink(missing_ok=True)

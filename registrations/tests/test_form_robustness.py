@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from eligibility import forms as eligibility_forms
+from lookup import forms as lookup_forms
 from registrations import forms as registration_forms
 from registrations.forms.clean import DEFAULT_MAX_LENGTH, refuse_control_characters
 from registrations.tests.builders import complete_draft
@@ -40,6 +41,10 @@ FORMS = {
     "score-model": (eligibility_forms.ModelWeightsForm, ["name", "notes"], []),
     "programme": (eligibility_forms.ProgrammeForm, ["name", "description"], []),
     "official-desil": (eligibility_forms.OfficialImportForm, [], []),  # period: a choice
+    "lookup": (lookup_forms.LookupForm, ["name", "village"], []),
+    "sanggah": (lookup_forms.ObjectionForm, ["statement"], []),
+    "sanggah-neighbour": (lookup_forms.MissingNeighbourForm, ["person_name", "statement"], []),
+    "sanggah-move": (lookup_forms.MoveForm, ["note"], []),
 }
 
 TEXT_ATTACKS = {

@@ -309,3 +309,25 @@ def test_retention_of_signups_rejected_identities_and_logs(personas):
     assert list(DocumentAccess.objects.values_list("document_id", flat=True)) == [2]
     assert list(Session.objects.values_list("session_key", flat=True)) == ["baru" * 8]
     assert list(UserSession.objects.values_list("session_key", flat=True)) == ["baru" * 8]
+
+
+@pytest.mark.django_db
+def test_retention_deletes_old_import_and_audit_files_only(settings):
+    """Uploaded lists hold whole villages' NIKs: gone a week after their job, not before."""
+    import os
+    from pathlib import Path
+
+    old_time = (timezone.now() - datetime.timedelta(days=settings.RETENTION_WORK_FILE_DAYS + 1)).timestamp()
+    files = {}
+    for folder in ("imports", "audits"):
+        path = Path(settings.MEDIA_ROOT) / folder
+        path.mkdir(parents=True, exist_ok=True)
+        files[folder, "old"] = path / "lama.csv"
+        files[folder, "new"] = path / "baru.csv"
+        for f in (files[folder, "old"], files[folder, "new"]):
+            f.write_text("nik\n3204124109710022\n")
+        os.utime(files[folder, "old"], (old_time, old_time))
+    assert apply_retention(dry_run=True).counts["berkas kerja impor/audit"] == 2
+    assert all(f.exists() for f in files.values())
+    assert apply_retention().counts["berkas kerja impor/audit"] == 2
+    assert {key for key, f in files.items() if f.exists()} == {("imports", "new"), ("audits", "new")}
