@@ -76,3 +76,28 @@ class PopulationUploadForm(CleanInputMixin, forms.Form):
         except PopulationImportError as exc:
             raise forms.ValidationError(exc.message, code="columns") from None
         return upload
+
+
+class AuditUploadForm(CleanInputMixin, forms.Form):
+    """An extract to audit, and the column that names its rows in the report."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Berkas register (CSV atau Excel .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    id_column = forms.CharField(
+        label=gettext_lazy("Kolom pengenal baris"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("Nama kolom yang mengenali tiap baris di laporan (mis. id). Kosongkan bila tidak ada."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(_("Berkas terlalu besar; bagi berkas per wilayah."), code="too_large")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Berkas harus .csv atau .xlsx."), code="kind")
+        if not upload.size:
+            raise forms.ValidationError(_("Berkas kosong."), code="empty")
+        return upload

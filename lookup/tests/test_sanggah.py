@@ -180,3 +180,15 @@ def test_no_sanggah_link_for_another_village(client, personas, captcha_passes):
         reverse("lookup"), {"village": VILLAGE_B, "name": "Bambang Wiryawan", "captcha_0": "x", "captcha_1": "PASSED"}
     ).content.decode()
     assert "data-person" in page and "data-sanggah-link" not in page
+
+
+def test_staff_queue_is_paginated_newest_first(client, objector, target, personas, monkeypatch):
+    from lookup.views import sanggah as sanggah_views
+
+    monkeypatch.setattr(sanggah_views, "QUEUE_PAGE_SIZE", 1)
+    first, second = file(objector, target), file(objector, target)
+    client.login(username=personas.operator_a.username, password=PASSWORD)
+    page_one = client.get(reverse("sanggah-queue")).content.decode()
+    page_two = client.get(reverse("sanggah-queue"), {"halaman": 2}).content.decode()
+    assert second.number in page_one and first.number not in page_one and "Halaman 1 dari 2" in page_one
+    assert first.number in page_two and second.number not in page_two

@@ -7,6 +7,7 @@ cases of their region through ``get_scoped_object_or_404`` (others answer 404).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -106,6 +107,9 @@ def sanggah_mine(request):
     )
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 def _staff_or_refuse(request):
     if request.user.role not in STAFF_ROLES:
         raise PermissionDenied
@@ -117,11 +121,12 @@ def sanggah_queue(request):
     _staff_or_refuse(request)
     status = request.GET.get("status", "")
     status = status if status in ObjectionStatus.values else ""
-    objections = objections_for_staff(request.user, status=status or None)[:200]
+    objections = objections_for_staff(request.user, status=status or None)
+    page = Paginator(objections, QUEUE_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(
         request,
         "lookup/sanggah_queue.html",
-        {"objections": objections, "status": status, "statuses": ObjectionStatus.choices},
+        {"page": page, "objections": page.object_list, "status": status, "statuses": ObjectionStatus.choices},
     )
 
 

@@ -38,6 +38,7 @@ FORMS = {
     "regency-decree": (forms_review.RegencyDecreeForm, ["number"], ["document_date"]),
     "determination-batch": (forms_review.DeterminationForm, ["number", "period", "reason"], ["document_date"]),
     "population-upload": (verification_forms.PopulationUploadForm, [], []),
+    "audit-upload": (verification_forms.AuditUploadForm, ["id_column"], []),
     "score-model": (eligibility_forms.ModelWeightsForm, ["name", "notes"], []),
     "programme": (eligibility_forms.ProgrammeForm, ["name", "description"], []),
     "official-desil": (eligibility_forms.OfficialImportForm, [], []),  # period: a choice

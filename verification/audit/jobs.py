@@ -6,7 +6,7 @@ State is a dict in the Django cache under ``register-audit:<job id>`` (Redis wit
 ``MEDIA_ROOT/audits/``: the upload (deleted once audited), the report as CSV and Excel,
 and the flagged rows with the register's and the population's values (JSON lines) for
 the drill-down. No model: the cache keeps this feature free of migrations; a job
-expires with its state after ``JOB_TTL``.
+expires with its state (``services/upload_jobs.py``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,22 +29,15 @@ from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
 from verification.audit.reader import AuditInputError, open_source
 from verification.audit.report import FlagCsvWriter, safe_cell
+from verification.services.upload_jobs import JobStatus, JobStore
 
 logger = logging.getLogger(__name__)
 
 AUDIT_ROLES = frozenset({Role.ADMIN, Role.MINISTRY_STAFF, Role.SOCIAL_OFFICER, Role.VILLAGE_OPERATOR})
-JOB_TTL = 7 * 24 * 3600
 TOP_HOUSEHOLDS = 50
 TOP_VILLAGES = 200
-_JOB_ID = re.compile(r"[0-9a-f]{32}").fullmatch
+_JOBS = JobStore("register-audit")
 _EXTENSIONS = (".csv", ".xlsx")
-
-
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
 
 
 def can_audit(user) -> bool:
@@ -75,22 +65,9 @@ def report_path(job_id: str, kind: str) -> Path:
     return audits_dir() / f"{job_id}-{names[kind]}"
 
 
-def _key(job_id: str) -> str:
-    return f"register-audit:{job_id}"
-
-
-def _save(state: dict) -> None:
-    cache.set(_key(state["id"]), state, JOB_TTL)
-
-
 def job_get(job_id: str, user) -> dict | None:
     """The job if it exists and ``user`` uploaded it; ``None`` otherwise."""
-    if not _JOB_ID(job_id or "") or user is None or not user.is_authenticated:
-        return None
-    state = cache.get(_key(job_id))
-    if not state or state.get("owner") != user.pk:
-        return None
-    return state
+    return _JOBS.get_for(job_id, user)
 
 
 def job_start(*, user, upload, id_column: str = "") -> dict:
@@ -102,7 +79,7 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
     extension = os.path.splitext(name.lower())[1]
     if extension not in _EXTENSIONS:
         raise AuditInputError(_("Berkas harus .csv atau .xlsx."))
-    job_id = uuid.uuid4().hex
+    job_id = _JOBS.new_id()
     audits_dir().mkdir(parents=True, exist_ok=True)
     path = upload_path(job_id, extension)
     with open(path, "wb") as out:
@@ -134,7 +111,7 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
         "created": timezone.now().isoformat(),
         "finished": "",
     }
-    _save(state)
+    _JOBS.save(state)
     transaction.on_commit(lambda: _enqueue(job_id))
     return state
 
@@ -146,10 +123,10 @@ def _enqueue(job_id: str) -> None:
         run_register_audit.delay(job_id)
     except Exception:  # kombu/redis raise many kinds; the job says what happened
         logger.exception("could not enqueue register audit %s", job_id)
-        state = cache.get(_key(job_id))
+        state = _JOBS.load(job_id)
         if state and state["status"] == JobStatus.QUEUED:
             state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
-            _save(state)
+            _JOBS.save(state)
 
 
 class _Collector:
@@ -221,7 +198,7 @@ def _write_xlsx(job_id: str, state: dict) -> None:
 def job_run(job_id: str) -> dict | None:
     """The Celery task's body. Never raises for a bad file: the job records why it
     failed; the upload is deleted either way."""
-    state = cache.get(_key(job_id)) if _JOB_ID(job_id or "") else None
+    state = _JOBS.load(job_id)
     if state is None:
         logger.warning("register audit %s: unknown job", job_id)
         return None
@@ -233,11 +210,11 @@ def job_run(job_id: str) -> dict | None:
         if not can_audit(user):
             raise AuditInputError(_("Anda tidak berwenang mengaudit data register."))
         state.update(status=JobStatus.RUNNING, error="")
-        _save(state)
+        _JOBS.save(state)
 
         def progress(done: int, total: int) -> None:
             state.update(done=done, total=total)
-            _save(state)
+            _JOBS.save(state)
 
         with (
             open(report_path(job_id, "csv"), "w", encoding="utf-8", newline="") as report,
@@ -272,7 +249,7 @@ def job_run(job_id: str) -> dict | None:
         for kind in ("csv", "xlsx", "rows"):
             report_path(job_id, kind).unlink(missing_ok=True)
     state["finished"] = timezone.now().isoformat()
-    _save(state)
+    _JOBS.save(state)
     return state
 
 

@@ -75,7 +75,6 @@ import os
 import queue
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +82,6 @@ from typing import IO, Any
 
 import lokal
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -94,6 +92,7 @@ from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
 from registrations.nik import parse_nik
 from registrations.scoping import NATIONAL, code_in_scope, region_scope
 from verification.models import PopulationRecord
+from verification.services.upload_jobs import JobStatus, JobStore
 
 logger = logging.getLogger(__name__)
 
@@ -200,27 +199,36 @@ def _pick_delimiter(header_line: str) -> str:
     return ","
 
 
-def parse_header(header_line: str) -> tuple[str, dict[str, int]]:
-    """The delimiter and the index of each known column; ``PopulationImportError`` if a
-    required column is missing or named twice."""
+def parse_header(
+    header_line: str,
+    *,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+    optional: tuple[str, ...] = OPTIONAL_COLUMNS,
+    aliases: dict[str, str] | None = None,
+    error: type[PopulationImportError] = PopulationImportError,
+) -> tuple[str, dict[str, int]]:
+    """The delimiter and the index of each known column; ``error`` if a required column
+    is missing or named twice. The events import passes its own columns and aliases."""
     header_line = header_line.lstrip("\ufeff")
     delimiter = _pick_delimiter(header_line)
     try:
         names = next(csv.reader([header_line], delimiter=delimiter), [])
     except csv.Error as exc:
-        raise PopulationImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
-    names = [name.strip().lower() for name in names]
+        raise error(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+    aliases = aliases or {}
     index: dict[str, int] = {}
-    for position, name in enumerate(names):
-        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
+    for position, raw in enumerate(names):
+        name = raw.strip().lower()
+        name = aliases.get(name, name)
+        if name in required or name in optional:
             if name in index:
-                raise PopulationImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
+                raise error(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
             index[name] = position
-    missing = [name for name in REQUIRED_COLUMNS if name not in index]
+    missing = [name for name in required if name not in index]
     if missing:
-        raise PopulationImportError(
+        raise error(
             _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
-            % {"missing": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)}
+            % {"missing": ", ".join(missing), "required": ",".join(required)}
         )
     return delimiter, index
 
@@ -1004,15 +1012,7 @@ def import_population(
 # MEDIA_ROOT must be shared storage. A model would keep a history and survive a cache
 # flush; the cache keeps this feature free of migrations.
 
-JOB_TTL = 7 * 24 * 3600
-_JOB_ID = re.compile(r"[0-9a-f]{32}").fullmatch
-
-
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+_JOBS = JobStore("population-import")
 
 
 def can_import(user) -> bool:
@@ -1038,22 +1038,9 @@ def report_path(job_id: str) -> Path:
     return imports_dir() / f"{job_id}-baris-salah.csv"
 
 
-def _job_key(job_id: str) -> str:
-    return f"population-import:{job_id}"
-
-
-def _job_save(state: dict) -> None:
-    cache.set(_job_key(state["id"]), state, JOB_TTL)
-
-
 def job_get(job_id: str, user) -> dict | None:
     """The job, if it exists and belongs to ``user`` (``None`` otherwise: a 404 for the caller)."""
-    if not _JOB_ID(job_id or "") or user is None or not user.is_authenticated:
-        return None
-    state = cache.get(_job_key(job_id))
-    if not state or state.get("owner") != user.pk:
-        return None
-    return state
+    return _JOBS.get_for(job_id, user)
 
 
 class JobKind:
@@ -1069,7 +1056,7 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
         raise PopulationImportError(_("Jenis berkas tidak dikenal."))
     if not can_import(user):
         raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
-    job_id = uuid.uuid4().hex
+    job_id = _JOBS.new_id()
     directory = imports_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = upload_path(job_id)
@@ -1098,7 +1085,7 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
         "created": timezone.now().isoformat(),
         "finished": "",
     }
-    _job_save(state)
+    _JOBS.save(state)
     transaction.on_commit(lambda: _enqueue(job_id, str(path)))
     return state
 
@@ -1110,10 +1097,10 @@ def _enqueue(job_id: str, path: str) -> None:
         import_population_upload.delay(job_id, path)
     except Exception:  # kombu/redis raise many kinds; the job says what happened
         logger.exception("could not enqueue population import %s", job_id)
-        state = cache.get(_job_key(job_id))
+        state = _JOBS.load(job_id)
         if state and state["status"] == JobStatus.QUEUED:
             state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
-            _job_save(state)
+            _JOBS.save(state)
 
 
 def _count_lines(path: Path) -> int:
@@ -1129,7 +1116,7 @@ def _count_lines(path: Path) -> int:
 def job_run(job_id: str, path: str) -> dict | None:
     """Run an upload job (the Celery task's body). Never raises for a bad file: the job
     records the failure, and the upload is deleted either way."""
-    state = cache.get(_job_key(job_id)) if _JOB_ID(job_id or "") else None
+    state = _JOBS.load(job_id)
     expected = upload_path(job_id) if state else None
     if state is None or Path(path).resolve() != expected.resolve():
         logger.warning("population import %s: unknown job or unexpected path", job_id)
@@ -1141,12 +1128,12 @@ def job_run(job_id: str, path: str) -> dict | None:
         if not can_import(user):
             raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
         state.update(status=JobStatus.RUNNING, lines_total=_count_lines(expected), error="")
-        _job_save(state)
+        _JOBS.save(state)
 
         def progress(result) -> None:
             state.update(lines_done=result.lines)
             state.update((name, value) for name, value in vars(result).items() if name in state and name != "lines")
-            _job_save(state)
+            _JOBS.save(state)
 
         if state.get("kind") == JobKind.EVENTS:
             from verification.services.population_events import import_population_events as run_import
@@ -1174,5 +1161,5 @@ def job_run(job_id: str, path: str) -> dict | None:
         report_path(job_id).unlink(missing_ok=True)
         state["has_report"] = False
     state["finished"] = timezone.now().isoformat()
-    _job_save(state)
+    _JOBS.save(state)
     return state

@@ -47,10 +47,10 @@ from verification.services.population import (
     _iso_date_error,
     _nik_errors,
     _open_text,
-    _pick_delimiter,
     _show,
     mask_nik,
 )
+from verification.services.population import parse_header as population_parse_header
 
 REQUIRED_COLUMNS = ("event_type", "nik", "event_date")
 OPTIONAL_COLUMNS = (
@@ -129,27 +129,13 @@ class EventRow:
 
 
 def parse_header(header_line: str) -> tuple[str, dict[str, int]]:
-    header_line = header_line.lstrip("\ufeff")
-    delimiter = _pick_delimiter(header_line)
-    try:
-        names = next(csv.reader([header_line], delimiter=delimiter), [])
-    except csv.Error as exc:
-        raise PopulationEventImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
-    index: dict[str, int] = {}
-    for position, raw in enumerate(names):
-        name = raw.strip().lower()
-        name = _ALIASES.get(name, name)
-        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
-            if name in index:
-                raise PopulationEventImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
-            index[name] = position
-    missing = [name for name in REQUIRED_COLUMNS if name not in index]
-    if missing:
-        raise PopulationEventImportError(
-            _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
-            % {"missing": ", ".join(missing), "required": ",".join(REQUIRED_COLUMNS)}
-        )
-    return delimiter, index
+    return population_parse_header(
+        header_line,
+        required=REQUIRED_COLUMNS,
+        optional=OPTIONAL_COLUMNS,
+        aliases=_ALIASES,
+        error=PopulationEventImportError,
+    )
 
 
 class _RowValidator:

@@ -8,12 +8,9 @@ and counted, and the page says so. A job and its files belong to the uploading u
 never put in a URL; every response is ``never_cache``.
 """
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,32 +19,9 @@ from registrations.scoping import NATIONAL, region_scope
 from verification.audit import flags as F
 from verification.audit import jobs
 from verification.audit.reader import COLUMNS, AuditInputError
-from verification.forms import max_upload_bytes
+from verification.forms import AuditUploadForm
 
 PAGE_SIZE = 50
-
-
-class AuditUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Berkas register (CSV atau Excel .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-    id_column = forms.CharField(
-        label=gettext_lazy("Kolom pengenal baris"),
-        required=False,
-        max_length=60,
-        help_text=gettext_lazy("Nama kolom yang mengenali tiap baris di laporan (mis. id). Kosongkan bila tidak ada."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > max_upload_bytes():
-            raise forms.ValidationError(_("Berkas terlalu besar; bagi berkas per wilayah."), code="too_large")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Berkas harus .csv atau .xlsx."), code="kind")
-        if not upload.size:
-            raise forms.ValidationError(_("Berkas kosong."), code="empty")
-        return upload
 
 
 def _require_auditor(user) -> None:
