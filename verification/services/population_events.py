@@ -11,6 +11,11 @@ and raise ``PopulationFlag`` rows on the registered households and open proposal
 touches. An event whose key is already stored is skipped (same content) or reported
 (same ``event_id``, different content), so rerunning a file changes nothing.
 
+Two imports of the same file at the same time (two workers, two staff uploads) do not
+collide: a chunk first claims its new keys (``INSERT ... ON CONFLICT DO NOTHING``, see
+``_claim``), and only the import that stored an event applies it and raises its
+flags; the other counts it as unchanged, as a rerun would.
+
 Applying an event never moves a record back in time: a record already deceased stays
 deceased, and a move or death dated before the record's status date does not change
 the status. A death, move or KK change of a NIK the records do not hold is still
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 import lokal
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -453,18 +458,91 @@ def _apply(row: EventRow, record: PopulationRecord | None) -> tuple[PopulationRe
     return record, "updated"
 
 
+def _stored_hashes(keys: list[str]) -> dict[str, str]:
+    """Event key → row hash of the keys already stored (committed, or by this transaction)."""
+    return dict(PopulationEvent.objects.filter(event_key__in=keys).values_list("event_key", "row_hash"))
+
+
+#: The columns ``_claim`` writes; ``record`` and the old ``kk_number`` follow once applied.
+_CLAIM_COLUMNS = (
+    "event_key",
+    "event_type",
+    "nik",
+    "event_date",
+    "kk_number",
+    "full_name",
+    "birth_date",
+    "sex",
+    "village_code",
+    "moved_to_code",
+    "new_kk_number",
+    "row_hash",
+    "imported_at",
+)
+_CLAIM_BATCH = 500  # 13 parameters a row: well under SQLite's 32,766
+
+
+def _claim(rows: list[EventRow]) -> dict[str, int]:
+    """Store the rows' events unless their key is already stored; returns key → id of the
+    events this transaction stored (its to apply), leaving out the others.
+
+    ``INSERT ... ON CONFLICT (event_key) DO NOTHING``: when another import has inserted
+    the same key and not yet committed, PostgreSQL waits for it and then skips the row (or
+    inserts it, if the other rolled back), so of two imports of the same events exactly
+    one stores each, and only that one applies it and raises its flags. Keys go in sorted
+    order, so two imports of overlapping files wait on each other in one order, never in
+    a cycle. SQLite (3.35 or later) runs the same statement.
+    """
+    meta = PopulationEvent._meta
+    fields = [meta.get_field(name) for name in _CLAIM_COLUMNS]
+    quote = connection.ops.quote_name
+    key_column = quote(meta.get_field("event_key").column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    row_placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    now = timezone.now()
+    claimed: dict[str, int] = {}
+    ordered = sorted(rows, key=lambda r: r.key)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), _CLAIM_BATCH):
+            batch = ordered[start : start + _CLAIM_BATCH]
+            params: list = []
+            for r in batch:
+                values = (
+                    r.key, r.event_type, r.nik, r.event_date, r.kk_number, r.full_name, r.birth_date, r.sex,
+                    r.village_code, r.moved_to_code, r.new_kk_number, r.row_hash, now,
+                )  # fmt: skip
+                params += [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row_placeholders] * len(batch))} "  # noqa: S608 - our names, values bound
+                f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {quote(meta.pk.column)}, {key_column}",
+                params,
+            )
+            claimed.update((key, pk) for pk, key in cursor.fetchall())
+    return claimed
+
+
 def _write_chunk(chunk: _Chunk, scope: str | None, first_line: dict[str, tuple[int, str]]) -> tuple[list[BadRow], dict]:
-    """Store the chunk's new events, apply them and raise their flags (one transaction)."""
+    """Store the chunk's new events, apply them and raise their flags (one transaction).
+
+    Safe against another import of the same (or an overlapping) file at the same time:
+    the events are claimed first (``_claim``), and only the claimed ones are applied;
+    rows another import stored meanwhile count as ``unchanged`` here, exactly as in a
+    rerun. Locks are taken in one order: event keys (sorted), then records (by NIK).
+    """
     counts = {"inserted": 0, "unchanged": 0, "records_created": 0, "records_updated": 0, "flags": 0}
     bad: list[BadRow] = []
     if not chunk.rows:
         return bad, counts
+
+    def already_stored(row: EventRow, stored_hash: str) -> None:
+        if stored_hash == row.row_hash:
+            counts["unchanged"] += 1
+        else:
+            bad.append(BadRow(row.line, row.nik, _("event_id sudah tercatat dengan isi yang berbeda")))
+        first_line[row.key] = (row.line, stored_hash)
+
     with transaction.atomic():
-        stored = dict(
-            PopulationEvent.objects.filter(event_key__in=[r.key for r in chunk.rows]).values_list(
-                "event_key", "row_hash"
-            )
-        )
+        stored = _stored_hashes([r.key for r in chunk.rows])
         new_rows: list[EventRow] = []
         for row in chunk.rows:
             seen = first_line.get(row.key)
@@ -481,29 +559,44 @@ def _write_chunk(chunk: _Chunk, scope: str | None, first_line: dict[str, tuple[i
                     )
                 continue
             if row.key in stored:
-                if stored[row.key] == row.row_hash:
-                    counts["unchanged"] += 1
-                else:
-                    bad.append(BadRow(row.line, row.nik, _("event_id sudah tercatat dengan isi yang berbeda")))
-                first_line[row.key] = (row.line, stored[row.key])
+                already_stored(row, stored[row.key])
                 continue
             first_line[row.key] = (row.line, row.row_hash)
             new_rows.append(row)
         if not new_rows:
             return bad, counts
+        claimed = _claim(new_rows)
+        if len(claimed) < len(new_rows):
+            # Another import stored these since ``stored`` was read, and has committed
+            # (the claim waited for it): a later statement sees its rows.
+            lost = [r for r in new_rows if r.key not in claimed]
+            now_stored = _stored_hashes([r.key for r in lost])
+            for row in lost:  # (a key deleted again since, by anything else, counts as unchanged)
+                already_stored(row, now_stored.get(row.key, row.row_hash))
+            new_rows = [r for r in new_rows if r.key in claimed]
+        if not new_rows:
+            return bad, counts
+        # Locked after the claim, so what the other import did to them is seen here.
         records = {
-            r.nik: r for r in PopulationRecord.objects.select_for_update().filter(nik__in={row.nik for row in new_rows})
+            r.nik: r
+            for r in PopulationRecord.objects.select_for_update()
+            .filter(nik__in={row.nik for row in new_rows})
+            .order_by("nik")
         }
-        accepted = []
+        accepted, refused = [], []
         for row in new_rows:
             record = records.get(row.nik)
             village = record.village_code if record is not None else row.village_code
             if scope != NATIONAL and not code_in_scope(village or None, scope):
                 bad.append(BadRow(row.line, row.nik, _("di luar wilayah Anda")))
+                refused.append(claimed[row.key])
                 continue
             accepted.append(row)
+        if refused:  # claimed but not ours to store: another import waiting on the key may take it
+            PopulationEvent.objects.filter(pk__in=refused).delete()
         targets = _Targets(accepted, records)
         flags: list[PopulationFlag] = []
+        completed: list[PopulationEvent] = []
         for row in accepted:
             record = records.get(row.nik)
             old_kk = row.kk_number or (record.kk_number if record is not None else "")
@@ -512,7 +605,8 @@ def _write_chunk(chunk: _Chunk, scope: str | None, first_line: dict[str, tuple[i
                 records[row.nik] = record
             if what:
                 counts[f"records_{what}"] += 1
-            event = PopulationEvent.objects.create(
+            event = PopulationEvent(
+                pk=claimed[row.key],
                 event_key=row.key,
                 event_type=row.event_type,
                 nik=row.nik,
@@ -527,11 +621,15 @@ def _write_chunk(chunk: _Chunk, scope: str | None, first_line: dict[str, tuple[i
                 row_hash=row.row_hash,
                 record=record,
             )
+            if record is not None or old_kk != row.kk_number:
+                completed.append(event)
             counts["inserted"] += 1
             flags += _flags_for(event, row, old_kk, targets)
+        if completed:
+            PopulationEvent.objects.bulk_update(completed, ["record", "kk_number"], batch_size=_CLAIM_BATCH)
         if flags:
-            created = PopulationFlag.objects.bulk_create(flags, ignore_conflicts=True)
-            counts["flags"] += len(created)
+            # Only this transaction raises flags for the events it claimed: no conflicts.
+            counts["flags"] += len(PopulationFlag.objects.bulk_create(flags))
     return bad, counts
 
 

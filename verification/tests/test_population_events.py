@@ -3,19 +3,22 @@ change nothing; bad rows are reported by line; flags are region-scoped; the uplo
 takes events files.
 
 Runs on SQLite and, with DATABASE_URL set, on PostgreSQL (the partial unique
-constraints and ``bulk_create(ignore_conflicts=True)`` behave the same on both).
+constraints and ``INSERT ... ON CONFLICT DO NOTHING`` behave the same on both); two
+imports of the same file in two threads at once need PostgreSQL.
 """
 
 import csv
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.urls import include, path, reverse
+from django.utils import timezone
 
 from registrations.models import Proposal, ProposalStatus
 from registrations.nik import build_nik
@@ -25,6 +28,7 @@ from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
 from verification.services import population as population_services
+from verification.services import population_events as events_services
 from verification.services.matching import proposal_match
 from verification.services.population_events import import_population_events, resolve_flag
 
@@ -297,6 +301,7 @@ def test_a_regional_importer_cannot_touch_another_regency(household):
     record_for(member)
     result, bad = run_events([{"event_type": "death", "nik": member.nik, "event_date": RECENT}], scope="32.11")
     assert result.inserted == 0 and bad[0].reason == "di luar wilayah Anda"
+    assert not PopulationEvent.objects.exists() and not PopulationFlag.objects.exists()
     assert PopulationRecord.objects.get(nik=member.nik).status == LifeStatus.ALIVE
 
 
@@ -325,6 +330,138 @@ def test_command_prints_counts_and_reports_bad_rows(tmp_path, household):
     stdout = io.StringIO()
     call_command("import_population_events", str(target), stdout=stdout, stderr=io.StringIO())
     assert "inserted=0 unchanged=1" in stdout.getvalue()
+
+
+# --- two imports of the same file at once -------------------------------------------------------
+
+
+def _same_file_rows(households) -> tuple[list[dict], dict[str, int]]:
+    """Per household: a death (the head; a record for every other one), a birth into its KK,
+    a KK change and a move out of the regency (records held). Returns the rows and what
+    one import of them must report."""
+    rows = []
+    for i, h in enumerate(households):
+        head = h.members.get(relation="kepala")
+        spouse, child = h.members.get(relation="pasangan"), h.members.get(relation="anak")
+        if i % 2 == 0:
+            record_for(head)
+        record_for(spouse)
+        record_for(child)
+        rows += [
+            {"event_type": "death", "nik": head.nik, "event_date": RECENT},  # keyed by the row's hash
+            {
+                "event_id": f"LHR-{i}",
+                "event_type": "birth",
+                "nik": newborn_nik(VILLAGE_A, 9100 + i),
+                "event_date": RECENT,
+                "kk_number": h.kk_number,
+                "full_name": f"Bayi Baru {i}",
+                "sex": "P",
+                "village_code": VILLAGE_A,
+            },
+            {
+                "event_id": f"KK-{i}",
+                "event_type": "kk_change",
+                "nik": spouse.nik,
+                "event_date": RECENT,
+                "new_kk_number": f"{h.kk_number[:-4]}99{i:02d}",
+            },
+            {
+                "event_id": f"PDH-{i}",
+                "event_type": "move",
+                "nik": child.nik,
+                "event_date": RECENT,
+                "moved_to_code": OTHER_REGENCY_VILLAGE,
+            },
+        ]
+    n = len(households)
+    expected = {
+        "events": 4 * n,
+        "records_created": n,
+        "records_updated": (n + 1) // 2 + 2 * n,
+        "flags": 4 * n,
+        "deceased": (n + 1) // 2,
+        "moved": n,
+    }
+    return rows, expected
+
+
+def _assert_stored_once(results, expected) -> None:
+    assert [bad for _result, bad in results] == [[], []]
+    for result, _bad in results:
+        assert result.read == expected["events"] and result.inserted + result.unchanged == expected["events"]
+    for name in ("records_created", "records_updated", "flags"):
+        assert sum(getattr(result, name) for result, _bad in results) == expected[name], name
+    assert sum(result.inserted for result, _bad in results) == expected["events"]
+    assert PopulationEvent.objects.count() == expected["events"]
+    assert PopulationFlag.objects.count() == expected["flags"]
+    assert PopulationRecord.objects.filter(status=LifeStatus.DECEASED).count() == expected["deceased"]
+    assert PopulationRecord.objects.filter(status=LifeStatus.MOVED).count() == expected["moved"]
+
+
+def test_rows_another_import_stored_meanwhile_count_as_unchanged(household, monkeypatch):
+    """The import that loses the race: its first read of the stored keys came before the
+    other import committed, so its claim finds them taken. It applies nothing, raises no
+    flag and counts them as a rerun would (runs on SQLite too; the real race is below)."""
+    head, child = household.members.get(relation="kepala"), household.members.get(relation="anak")
+    record_for(head)
+    rows = [
+        {"event_id": "D-9", "event_type": "death", "nik": head.nik, "event_date": RECENT},
+        {"event_type": "move", "nik": child.nik, "event_date": RECENT, "moved_to_code": OTHER_REGENCY_VILLAGE},
+    ]
+    first, bad = run_events(rows)
+    assert bad == [] and (first.inserted, first.records_updated, first.flags) == (2, 1, 2)
+    event = PopulationEvent.objects.get(event_key="id:D-9")
+    assert event.record.nik == head.nik and event.kk_number == household.kk_number  # completed after the claim
+    assert abs(timezone.now() - event.imported_at) < datetime.timedelta(minutes=5)
+    real = events_services._stored_hashes
+    reads = []
+
+    def read_before_the_other_committed(keys):
+        reads.append(keys)
+        return {} if len(reads) == 1 else real(keys)
+
+    monkeypatch.setattr(events_services, "_stored_hashes", read_before_the_other_committed)
+    second, bad = run_events(rows)
+    assert len(reads) == 2  # the claim found both taken and read them again
+    assert bad == [] and (second.inserted, second.unchanged, second.records_updated, second.flags) == (0, 2, 0, 0)
+    assert PopulationEvent.objects.count() == 2 and PopulationFlag.objects.count() == 2
+    reads.clear()
+    older = (TODAY - datetime.timedelta(days=40)).isoformat()
+    third, bad = run_events([{**rows[0], "event_date": older}])  # same event_id, other content
+    assert third.inserted == 0 and [b.line for b in bad] == [2] and "berbeda" in bad[0].reason
+    assert PopulationRecord.objects.get(nik=head.nik).status_date.isoformat() == RECENT
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_store_and_flag_each_event_once(regions):
+    """Two workers (or two staff members) import the same events file at the same moment:
+    neither fails, every event is stored and applied once and raises its flags once."""
+    households = [make_household_with_members(VILLAGE_A, size=3) for _ in range(12)]
+    rows, expected = _same_file_rows(households)
+    body = events_csv(rows).getvalue()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            bad = []
+            barrier.wait()
+            result = import_population_events(io.BytesIO(body), on_bad_row=bad.append, chunk_size=8)
+            results.append((result, bad))
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    _assert_stored_once(results, expected)
 
 
 # --- flags in the staff pages: scoped by region -----------------------------------------------
