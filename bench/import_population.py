@@ -283,11 +283,43 @@ def run(workdir: Path, rows: int, order: str) -> str:
             ON CONFLICT DO NOTHING"""
         )
         indexed_s = time.perf_counter() - t0
+        # 1c. The floor of any import that leaves the table indexed: the same unchecked rows
+        # into an index-free copy of the table, then its five indexes built once.
+        cursor.execute("DROP TABLE bench_population_indexed")
+        cursor.execute(f"CREATE TABLE bench_population_indexed (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        cursor.execute("CHECKPOINT")
+        t0 = time.perf_counter()
+        cursor.execute(
+            """INSERT INTO bench_population_indexed (nik, kk_number, full_name, name_key, birth_place, birth_date,
+                sex, village_code, address, rt, rw, status, status_date, moved_to_code, row_hash, updated_at)
+            SELECT nik, kk_number, coalesce(full_name, ''), '', coalesce(birth_place, ''),
+                CASE WHEN birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN birth_date::date END,
+                sex, village_code, coalesce(address, ''), coalesce(rt, ''), coalesce(rw, ''),
+                coalesce(status, 'alive'), status_date::date, coalesce(moved_to, ''), '', now()
+            FROM bench_population_copy WHERE length(nik) = 16 AND length(kk_number) = 16
+                AND nik IN (SELECT nik FROM bench_population_copy GROUP BY nik HAVING count(*) = 1)"""
+        )
+        insert_s = time.perf_counter() - t0
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for statement in (
+            "ALTER TABLE bench_population_indexed ADD PRIMARY KEY (id)",
+            "CREATE UNIQUE INDEX ON bench_population_indexed (nik)",
+            "CREATE INDEX ON bench_population_indexed (kk_number)",
+            "CREATE INDEX ON bench_population_indexed (birth_date, sex)",
+            "CREATE INDEX ON bench_population_indexed (village_code, birth_date)",
+        ):
+            cursor.execute(statement)
+        floor_s = time.perf_counter() - t0
+        cursor.execute("RESET maintenance_work_mem")
         cursor.execute("DROP TABLE bench_population_copy")
         cursor.execute("DROP TABLE bench_population_indexed")
         cursor.execute("CHECKPOINT")
     print(
         f"copy_s={copy_s:.2f} indexed_insert_s={indexed_s:.2f} (COPY'd rows into a table with the population indexes)"
+    )
+    print(
+        f"floor_s={floor_s:.2f} (the same rows, unchecked, into an index-free table: {insert_s:.2f} s, "
+        f"then its 5 indexes built once) floor/copy={floor_s / copy_s:.2f}"
     )
 
     # 2. The portal's import into the empty table.
@@ -308,7 +340,7 @@ def run(workdir: Path, rows: int, order: str) -> str:
     print(f"rerun {again.summary()} rerun_s={rerun_s:.2f}")
     assert again.inserted == 0 and again.updated == 0 and again.unchanged == first.inserted, "rerun changed rows"
     assert first.bad == bad_generated, f"expected {bad_generated} bad rows, got {first.bad}"
-    print(f"peak_rss_mb={peak_rss_mb():.0f}")
+    print(f"peak_rss_mb={peak_rss_mb():.0f} import/floor={import_s / floor_s:.2f}")
     return f"RESULT rows={rows} import_s={import_s:.2f} copy_s={copy_s:.2f} ratio={import_s / copy_s:.2f}"
 
 
