@@ -435,6 +435,45 @@ def test_postgres_copy_path_gives_the_same_results(tmp_path, monkeypatch):
     assert copies and sum(copies) == 40 + 40 + 42
 
 
+def _population_indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [PopulationRecord._meta.db_table])
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.postgres
+def test_a_bulk_load_rebuilds_every_index_and_a_later_import_upserts(tmp_path):
+    before = _population_indexes()
+    rows = [person(i) for i in range(1, 30)] + [person(3, full_name="Orang Lain")]  # line 31 repeats NIK 3
+    bad = []
+    result = services.import_population(write_csv(tmp_path, rows), chunk_size=4, on_bad_row=bad.append)
+    assert result.summary() == summary(read=30, inserted=29, bad=1)
+    assert [(b.line, "ganda" in b.reason and "baris 4" in b.reason) for b in bad] == [(31, True)]
+    assert _population_indexes() == before  # the PK, the NIK constraint and the three lookups
+    assert PopulationRecord.objects.get(nik=rows[2]["nik"]).full_name == "Warga Nomor 3"  # the first row kept
+    changed = [person(1, full_name="Nama Baru"), person(40)]
+    again = services.import_population(write_csv(tmp_path, changed, name="b.csv"), chunk_size=4)
+    assert again.summary() == summary(read=2, inserted=1, updated=1)
+
+
+@pytest.mark.postgres
+def test_a_bulk_load_that_fails_leaves_the_table_as_it_was(tmp_path):
+    before = _population_indexes()
+
+    def killed(result):
+        if result.read >= 8:
+            raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        services.import_population(
+            write_csv(tmp_path, [person(i) for i in range(1, 20)]), chunk_size=4, on_progress=killed
+        )
+    assert PopulationRecord.objects.count() == 0
+    assert _population_indexes() == before
+
+
 # --- The upload page ---------------------------------------------------------------------------
 
 
