@@ -93,6 +93,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only fragments on a hot path (the lookup's results), from <app>/jinja2/; see dtsen_portal/jinja.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "dtsen_portal.jinja.environment", "autoescape": True},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------

@@ -122,6 +122,47 @@ def test_htmx_search_returns_the_fragment(client, regions, captcha_passes):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_results_and_not_found_in_english_when_chosen(client, regions, captcha_passes):
+    """The results fragment (Jinja2) is translated from the same catalogue as the pages."""
+    household = registered_household("Suharti")
+    give_desil(household, 2)
+    give_result(household, "PKH", included=True)
+    lookup_index_village(VILLAGE_A)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    html = search(client, "Suharti", HTTP_HX_REQUEST="true").content.decode()
+    assert "Search results" in html and "Welfare decile" in html and "(1 = poorest 10%)" in html
+    assert ">YES<" in html and "Hasil pencarian" not in html
+    html = search(client, "Nama Yang Tidak Ada", HTTP_HX_REQUEST="true").content.decode()
+    assert "Name not found in DTSEN for this region" in html and "Never proposed or registered" in html
+
+
+def test_results_fragment_escapes_what_it_shows():
+    from lookup.selectors import PublicPerson, SearchOutcome, Village
+    from lookup.views.public import render_results
+
+    person = PublicPerson(
+        entry_id=1,
+        masked_name="<b>SU***TI</b>",
+        status="dalam_proses",
+        status_label="<i>label</i>",
+        step="<script>x</script>",
+        desil=None,
+        programmes=[{"code": '"><x', "name": "<u>PKH</u>", "included": None, "period": "<p>"}],
+    )
+    html = render_results(
+        {
+            "outcome": SearchOutcome(people=[person]),
+            "people": [(person, "a&b")],
+            "village": Village(code=VILLAGE_A, display_name="<em>Desa</em>"),
+            "reasons": (),
+        }
+    )
+    assert "<b>" not in html and "<i>" not in html and "<script>" not in html and "<u>" not in html
+    assert "<em>" not in html and "<p>" not in html and '"><x' not in html
+    assert "&lt;b&gt;SU***TI&lt;/b&gt;" in html and "pilih=a%26b" in html
+
+
 def test_home_and_nav_link_to_the_lookup(client, regions):
     html = client.get(reverse("home")).content.decode()
     assert reverse("lookup") in html and "data-home-lookup" in html

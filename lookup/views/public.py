@@ -8,7 +8,8 @@ statuses, desil and programme outcomes (``lookup.selectors.PublicPerson``).
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +23,13 @@ from ..selectors import lookup_search, name_key_or_none, not_found_reasons, trac
 from ..services import pick_token, resident_village
 from ..templatetags.lookup_captcha import captcha_field
 from .limits import ip_limited, name_limited, too_many_requests
+
+
+def render_results(context: dict) -> SafeString:
+    """The results fragment, rendered by Jinja2 (``lookup/jinja2/lookup/results.html``,
+    autoescaped, no context processors): it is on every search answer, and Django's
+    engine took longer to render it than the search took to run."""
+    return mark_safe(engines["jinja2"].get_template("lookup/results.html").render(context))  # noqa: S308
 
 
 def _pick_tokens(request, village_code: str, people) -> dict[int, str]:
@@ -49,19 +57,19 @@ def lookup_page(request):
             outcome = lookup_search(village_code=village.code, name_key=key)
             people = outcome.people
             tokens = _pick_tokens(request, village.code, people)
-            context |= {
-                "searched": True,
-                "outcome": outcome,
-                "people": [(p, tokens.get(p.entry_id)) for p in people],
-                "village": village,
-                "typed_name": name,
-                "reasons": not_found_reasons(),
-                "captcha": form.next_captcha(),
-            }
+            results = render_results(
+                {
+                    "outcome": outcome,
+                    "people": [(p, tokens.get(p.entry_id)) for p in people],
+                    "village": village,
+                    "reasons": not_found_reasons() if not (people or outcome.too_many) else (),
+                }
+            )
+            captcha = form.next_captcha()
             if request.htmx:
-                # The form stays on the page: only the results and a new captcha travel,
-                # rendered without context processors (the fragment uses none).
-                return HttpResponse(render_to_string("lookup/partials/lookup_results_oob.html", context))
+                # The form stays on the page: only the results and a new captcha travel.
+                return HttpResponse(f"{results}\n{captcha_field(captcha, oob=True)}")
+            context |= {"searched": True, "results": results, "captcha": captcha}
             # A fresh form for the next search, keeping the village and the name.
             form = LookupForm(initial={"village": village.code, "name": name})
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -59,7 +60,6 @@ def harden_field(field: forms.Field) -> None:
     """Add the shared validators to one field (idempotent)."""
     if getattr(field, "_input_hardened", False):
         return
-    field._input_hardened = True
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
         multiline = _is_multiline(field)
         field.validators.append(lambda value: refuse_control_characters(value, multiline=multiline))
@@ -69,12 +69,28 @@ def harden_field(field: forms.Field) -> None:
             field.widget.attrs.setdefault("maxlength", str(DEFAULT_MAX_LENGTH))
     elif isinstance(field, forms.DateField | forms.DateTimeField):
         field.validators.append(refuse_implausible_date)
+    field._input_hardened = True  # last: a copy made before this point is hardened anew
+
+
+_hardening = threading.Lock()
 
 
 class CleanInputMixin:
-    """Mix into a ``Form``/``ModelForm`` (before the Django base) to harden every field."""
+    """Mix into a ``Form``/``ModelForm`` (before the Django base) to harden every field.
+
+    The class's own fields are hardened once, at its first instance: a form's fields are
+    deep copies of them and carry the validators along (marked hardened), so a form does
+    not add them again. Fields an ``__init__`` adds or replaces are hardened per form.
+    """
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if "_fields_hardened" not in cls.__dict__:
+            with _hardening:  # once per class, also with threads
+                if "_fields_hardened" not in cls.__dict__:
+                    for field in cls.base_fields.values():
+                        harden_field(field)
+                    cls._fields_hardened = True
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             harden_field(field)

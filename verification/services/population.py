@@ -770,9 +770,7 @@ def _line_breaks(columns: list[pa.Array], n: int) -> np.ndarray | None:
 def _open_arrow_csv(arrow_csv, path, names: list[str], delimiter: str):
     return arrow_csv.open_csv(
         path,
-        read_options=arrow_csv.ReadOptions(
-            skip_rows=1, column_names=names, block_size=_ARROW_BLOCK, use_threads=False
-        ),
+        read_options=arrow_csv.ReadOptions(skip_rows=1, column_names=names, block_size=_ARROW_BLOCK, use_threads=False),
         parse_options=arrow_csv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=True,
