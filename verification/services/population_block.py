@@ -87,9 +87,11 @@ class BlockValidator:
         self.today = rows_validator.today
         self.hash_prefix = rows_validator.hash_prefix
         self.provinces = pa.array(sorted(rows_validator.provinces), type=pa.string())
-        from verification.services.population import _NIK_DAY_MONTH
+        from verification.services.population import _NIK_DAY_MONTH, _RECORD_COLUMNS  # one source of both
 
         self.day_months = pa.array(sorted(_NIK_DAY_MONTH), type=pa.string())
+        #: What ``_RowValidator._accept`` hashes, in its order: the record but the NIK and the hash.
+        self.hashed = [name for name in _RECORD_COLUMNS if name not in ("nik", "row_hash")]
         self.tokens: dict[str, str] = {}
 
     def __call__(self, rows: list[list[str]]) -> Block | None:
@@ -245,24 +247,7 @@ class BlockValidator:
     def _row_hashes(self, values: dict[str, pa.Array]) -> pa.Array:
         """MD5 of the row as ``_RowValidator._accept`` joins it (plain ASCII here, and
         UTF-8 of the per-row path's text otherwise)."""
-        parts = [
-            values[name]
-            for name in (
-                "kk_number",
-                "full_name",
-                "name_key",
-                "birth_place",
-                "birth_date",
-                "sex",
-                "village_code",
-                "address",
-                "rt",
-                "rw",
-                "status",
-                "status_date",
-                "moved_to_code",
-            )
-        ]
+        parts = [values[name] for name in self.hashed]
         joined = pc.binary_join_element_wise(pa.scalar(self.hash_prefix), *parts, "\x1f")
         # Hash each row's UTF-8 bytes straight from the array's buffer (no str per row).
         offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset : joined.offset + len(joined) + 1]
