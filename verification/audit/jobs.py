@@ -29,7 +29,7 @@ from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
 from verification.audit.reader import AuditInputError, open_source
 from verification.audit.report import FlagCsvWriter, safe_cell
-from verification.services.upload_jobs import JobStatus, JobStore
+from verification.services.upload_jobs import JobStatus, JobStore, store_upload, user_may_upload
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,7 @@ _EXTENSIONS = (".csv", ".xlsx")
 
 def can_audit(user) -> bool:
     """Ministry staff and admins (anywhere), Dinas Sosial (their regency), village operators (their village)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in AUDIT_ROLES)
-        and region_scope(user) is not None
-    )
+    return user_may_upload(user, AUDIT_ROLES)
 
 
 def audits_dir() -> Path:
@@ -80,11 +74,8 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
     if extension not in _EXTENSIONS:
         raise AuditInputError(_("Berkas harus .csv atau .xlsx."))
     job_id = _JOBS.new_id()
-    audits_dir().mkdir(parents=True, exist_ok=True)
     path = upload_path(job_id, extension)
-    with open(path, "wb") as out:
-        for piece in upload.chunks():
-            out.write(piece)
+    store_upload(upload, path)
     try:
         open_source(path, id_column or None)
     except AuditInputError:
@@ -119,14 +110,7 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
 def _enqueue(job_id: str) -> None:
     from verification.tasks_audit import run_register_audit
 
-    try:
-        run_register_audit.delay(job_id)
-    except Exception:  # kombu/redis raise many kinds; the job says what happened
-        logger.exception("could not enqueue register audit %s", job_id)
-        state = _JOBS.load(job_id)
-        if state and state["status"] == JobStatus.QUEUED:
-            state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
-            _JOBS.save(state)
+    _JOBS.enqueue(job_id, lambda: run_register_audit.delay(job_id))
 
 
 class _Collector:

@@ -114,7 +114,7 @@ from registrations.nik import parse_nik
 from registrations.scoping import NATIONAL, code_in_scope, region_scope
 from verification.models import PopulationRecord
 from verification.services.population_block import Block, BlockValidator
-from verification.services.upload_jobs import JobStatus, JobStore
+from verification.services.upload_jobs import JobStatus, JobStore, store_upload, user_may_upload
 
 logger = logging.getLogger(__name__)
 
@@ -1397,13 +1397,7 @@ _JOBS = JobStore("population-import")
 
 def can_import(user) -> bool:
     """Ministry staff and admins (anywhere) and Dinas Sosial staff (their regency)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in IMPORT_ROLES)
-        and region_scope(user) is not None
-    )
+    return user_may_upload(user, IMPORT_ROLES)
 
 
 def imports_dir() -> Path:
@@ -1437,12 +1431,8 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
     if not can_import(user):
         raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
     job_id = _JOBS.new_id()
-    directory = imports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     path = upload_path(job_id)
-    with open(path, "wb") as out:
-        for piece in upload.chunks():
-            out.write(piece)
+    store_upload(upload, path)
     state = {
         "id": job_id,
         "kind": kind,
@@ -1473,14 +1463,7 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
 def _enqueue(job_id: str, path: str) -> None:
     from verification.tasks_population import import_population_upload
 
-    try:
-        import_population_upload.delay(job_id, path)
-    except Exception:  # kombu/redis raise many kinds; the job says what happened
-        logger.exception("could not enqueue population import %s", job_id)
-        state = _JOBS.load(job_id)
-        if state and state["status"] == JobStatus.QUEUED:
-            state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
-            _JOBS.save(state)
+    _JOBS.enqueue(job_id, lambda: import_population_upload.delay(job_id, path))
 
 
 def _count_lines(path: Path) -> int:

@@ -9,10 +9,18 @@ migrations; a job expires with its state after ``JOB_TTL`` (its files are delete
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from registrations.scoping import region_scope
+
+logger = logging.getLogger(__name__)
 
 JOB_TTL = 7 * 24 * 3600
 _JOB_ID = re.compile(r"[0-9a-f]{32}").fullmatch
@@ -48,3 +56,34 @@ class JobStore:
         if not state or state.get("owner") != user.pk:
             return None
         return state
+
+    def enqueue(self, job_id: str, send: Callable[[], object]) -> None:
+        """Queue the job's task with ``send``; if the broker refuses, the still-queued job
+        is marked failed with a message for the page instead of waiting forever."""
+        try:
+            send()
+        except Exception:  # kombu/redis raise many kinds; the job says what happened
+            logger.exception("could not enqueue %s job %s", self.prefix, job_id)
+            state = self.load(job_id)
+            if state and state["status"] == JobStatus.QUEUED:
+                state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
+                self.save(state)
+
+
+def user_may_upload(user, roles: frozenset) -> bool:
+    """An active user of one of ``roles`` (or a superuser) with a region to act in."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in roles)
+        and region_scope(user) is not None
+    )
+
+
+def store_upload(upload, path: Path) -> None:
+    """Write an uploaded file to ``path`` piece by piece (its folder made if missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for piece in upload.chunks():
+            out.write(piece)
