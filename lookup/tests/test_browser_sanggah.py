@@ -6,7 +6,6 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
-from django.db import connections
 from playwright.sync_api import Expect
 
 from lookup.indexing import lookup_index_village
@@ -17,6 +16,7 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     chromium,
     new_page,
     pass_second_factor,
+    playwright_connections_closed,
     second_factor_device,
 )
 from registrations.tests.builders import confirmed_resident, photo_bytes
@@ -28,12 +28,6 @@ pytestmark = pytest.mark.browser
 
 expect = Expect()
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def playwright_connections_closed(chromium):  # noqa: F811
-    yield
-    connections.close_all()
 
 
 def pick_region(page, village: str) -> None:

@@ -111,6 +111,38 @@ def page_problems(browser_page) -> PageProblems:
     return problems
 
 
+@pytest.fixture
+def playwright_connections_closed(chromium):
+    """Close the database connections the test body opened while Playwright's loop ran.
+
+    Django keeps connections per context then, not per thread, so pytest-django's own
+    cleanup never sees them; left open, PostgreSQL refuses to drop the test database
+    at the end of the session. Torn down before ``chromium``, so still in that context.
+    """
+    from django.db import connections
+
+    yield
+    connections.close_all()
+
+
+def watch(page, problems: PageProblems, who: str) -> None:
+    """Collect failed requests and console errors of one page, named by its user
+    (Chromium's own request for /favicon.ico aside: the portal has no icon)."""
+
+    def on_response(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.failed_requests.append(f"{who}: {response.status} {response.url}")
+
+    def on_console(message):
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.console_errors.append(f"{who}: {message.text}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: problems.failed_requests.append(f"{who}: failed {request.url}"))
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.console_errors.append(f"{who}: {error}"))
+
+
 def has_horizontal_overflow(page) -> bool:
     # clientWidth, not innerWidth: on a mobile viewport Chromium widens innerWidth to
     # overflowing content, which would hide exactly the overflow looked for.

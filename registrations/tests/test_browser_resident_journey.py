@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Expect
 
 from registrations.models import IdentityStatus, Proposal, ProposalStatus, ResidentProfile
@@ -17,6 +16,7 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     chromium,
     has_horizontal_overflow,
     page_problems,
+    playwright_connections_closed,
 )
 from registrations.tests.builders import photo_bytes
 from registrations.tests.personas import DISTRICT_A, PASSWORD, VILLAGE_A
@@ -39,20 +39,6 @@ SCREENSHOTS = "/tmp/journey-{}.png"  # noqa: S108 - for a person to look at afte
 # machine), without changing Playwright's global ``expect`` for other tests.
 expect = Expect()
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def playwright_connections_closed(chromium):  # noqa: F811
-    """Close the database connections this test opened while Playwright ran.
-
-    Under Playwright's running event loop Django keeps connections per context, not
-    per thread, so pytest-django's own cleanup never sees the ones opened by the
-    ORM calls in the test body; left open, PostgreSQL refuses to drop the test
-    database at the end of the session. Torn down before ``chromium``, so still in
-    that context.
-    """
-    yield
-    connections.close_all()
 
 
 def jpeg(name: str, seed: int) -> dict:
@@ -179,7 +165,7 @@ def test_resident_signs_up_and_submits_a_proposal_on_a_phone(
     tmp_path,
     browser_page,  # noqa: F811
     page_problems,  # noqa: F811
-    playwright_connections_closed,
+    playwright_connections_closed,  # noqa: F811 - fixture
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     page, base = browser_page, live_server.url

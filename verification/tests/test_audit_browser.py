@@ -6,7 +6,6 @@ import io
 import re
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Expect
 
 from registrations.tests.browser import (  # noqa: F401 - fixtures
@@ -14,6 +13,7 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     chromium,
     has_horizontal_overflow,
     page_problems,
+    playwright_connections_closed,
 )
 from registrations.tests.personas import PASSWORD
 from verification.audit import jobs
@@ -24,19 +24,12 @@ expect = Expect()
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture
-def connections_closed(chromium):  # noqa: F811
-    """Connections opened by ORM calls while Playwright's loop ran (see the resident journey test)."""
-    yield
-    connections.close_all()
-
-
 def test_operator_uploads_and_follows_the_audit(
     live_server,
     personas,
     browser_page,  # noqa: F811 - fixture
     page_problems,  # noqa: F811 - fixture
-    connections_closed,
+    playwright_connections_closed,  # noqa: F811 - fixture
     monkeypatch,
 ):
     clean = population(1, "Bambang Sutrisno")

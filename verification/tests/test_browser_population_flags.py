@@ -12,7 +12,6 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from django.db import connections
 from playwright.sync_api import Expect
 
 from registrations.tests.browser import (  # noqa: F401 - fixtures
@@ -21,7 +20,9 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     chromium,
     new_page,
     pass_second_factor,
+    playwright_connections_closed,
     second_factor_device,
+    watch,
 )
 from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import PASSWORD, VILLAGE_A
@@ -32,29 +33,6 @@ from verification.tests.test_population_events import RECENT, events_csv, record
 pytestmark = pytest.mark.browser
 expect = Expect()
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def connections_closed(chromium):  # noqa: F811
-    """Connections opened by ORM calls while Playwright's loop ran (see the resident journey test)."""
-    yield
-    connections.close_all()
-
-
-def watch(page, problems: PageProblems, who: str) -> None:
-    """Failed requests and console errors of one page, named by its user (the favicon aside)."""
-
-    def on_response(response):
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            problems.failed_requests.append(f"{who}: {response.status} {response.url}")
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.console_errors.append(f"{who}: {message.text}")
-
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.console_errors.append(f"{who}: {error}"))
 
 
 @contextmanager
@@ -88,7 +66,7 @@ def test_a_death_flag_is_raised_resolved_and_kept_from_another_village(
     live_server,
     personas,
     chromium,  # noqa: F811 - fixture
-    connections_closed,
+    playwright_connections_closed,  # noqa: F811 - fixture
     monkeypatch,
 ):
     household = make_household_with_members(VILLAGE_A, size=2)

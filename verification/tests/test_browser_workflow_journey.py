@@ -12,7 +12,6 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Expect
 
@@ -25,7 +24,9 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     has_horizontal_overflow,
     new_page,
     pass_second_factor,
+    playwright_connections_closed,
     second_factor_device,
+    watch,
 )
 from registrations.tests.builders import photo_bytes
 from registrations.tests.personas import PASSWORD, VILLAGE_A
@@ -55,34 +56,8 @@ expect.set_options(timeout=10_000)
 SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 
-@pytest.fixture
-def playwright_connections_closed(chromium):  # noqa: F811
-    """Close the connections the test body opened while Playwright's loop ran (Django
-    keeps them per context then, so pytest-django would not; PostgreSQL would refuse
-    to drop the test database). Torn down before ``chromium``."""
-    yield
-    connections.close_all()
-
-
 def jpeg(name: str, seed: int) -> dict:
     return {"name": name, "mimeType": "image/jpeg", "buffer": photo_bytes(seed=seed)}
-
-
-def watch(page, problems: PageProblems, who: str) -> None:
-    """Collect failed requests and console errors of one page, named by its user."""
-
-    def on_response(response):
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            problems.failed_requests.append(f"{who}: {response.status} {response.url}")
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.console_errors.append(f"{who}: {message.text}")
-
-    page.on("response", on_response)
-    page.on("requestfailed", lambda request: problems.failed_requests.append(f"{who}: failed {request.url}"))
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.console_errors.append(f"{who}: {error}"))
 
 
 class Journey:
@@ -133,7 +108,7 @@ def test_a_proposal_from_submission_to_determination_through_every_role(
     personas,
     mailoutbox,
     chromium,  # noqa: F811
-    playwright_connections_closed,
+    playwright_connections_closed,  # noqa: F811 - fixture
 ):
     proposal = submitted_proposal()
     assert proposal.village_id == VILLAGE_A and proposal.status == ProposalStatus.SUBMITTED
