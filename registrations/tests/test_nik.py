@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lokal import wilayah
 
-from registrations.nik import NikCheck, build_nik, parse_nik, validate_kk_number, validate_nik
+from registrations.nik import NikCheck, build_nik, nik_errors, parse_nik, validate_kk_number, validate_nik
 
 TODAY = datetime.date.today()
 # Real district codes from several provinces, including the 2022 Papua provinces.
@@ -314,3 +314,14 @@ def test_any_input_parses_without_crashing(value, birth_date, sex):
     check = parse_nik(value, birth_date=birth_date, sex=sex)
     assert isinstance(check, NikCheck)
     assert check.is_valid == (not check.errors)
+
+
+@given(value=st.text(alphabet="0123456789", min_size=14, max_size=17))
+def test_the_fast_nik_check_agrees_with_parse_nik(value):
+    """``nik_errors`` (bulk imports and audits) says exactly what ``parse_nik`` says."""
+    assert nik_errors(value) == parse_nik(value).errors
+
+
+@pytest.mark.parametrize("nik", ["3204122902000001", "3204126902000001", "3204122902010001", "3204120000000001"])
+def test_the_fast_nik_check_leaves_29_february_and_zero_dates_to_parse_nik(nik):
+    assert nik_errors(nik) == parse_nik(nik).errors

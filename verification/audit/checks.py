@@ -17,13 +17,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import lokal
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from registrations.names import DEGREES, NAME_VARIANTS, PREFIX_TITLES, normalize_name
-from registrations.nik import parse_nik
+from registrations.nik import nik_errors as structural_nik_errors
 from verification.audit import flags as F
 
 #: Token-sort similarity (0-100) from which two normalised names agree (as in matching).
@@ -33,14 +32,6 @@ LONG_NAME = 8
 #: From this many letters two hand-typed names may each carry one slip (``names_agree(both_typed=True)``).
 TWICE_LONG = 10
 
-_PROVINCES = frozenset(lokal.PROVINCES)
-_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_NIK_DAY_MONTH = frozenset(
-    f"{day + offset:02d}{month:02d}"
-    for month in range(1, 13)
-    for day in range(1, _DAYS_IN_MONTH[month] + 1)
-    for offset in (0, 40)
-)
 _SEXES = {
     "l": "L",
     "p": "P",
@@ -74,26 +65,11 @@ def clean_number(value: str | None) -> str:
 
 
 def nik_errors(nik: str) -> list[str]:
-    """Why ``nik`` is not a NIK (length, date part, province, zero codes); ``[]`` if it is one.
-
-    A fast local check passes the usual NIK; anything else (and every 29 February) goes
-    to ``parse_nik``, which decides and words the reason. An unknown district of a known
-    province is a warning there, never an error here.
-    """
+    """Why ``nik`` is not a NIK (blank, length, date part, province, zero codes); ``[]`` if
+    it is one (``registrations.nik.nik_errors``: an unknown district is only a warning)."""
     if not nik:
         return [_("NIK kosong")]
-    if (
-        len(nik) == 16
-        and nik.isdigit()
-        and nik.isascii()
-        and nik[:2] in _PROVINCES
-        and nik[2:4] != "00"
-        and nik[4:6] != "00"
-        and nik[12:] != "0000"
-        and nik[6:10] in _NIK_DAY_MONTH
-    ):
-        return []
-    return parse_nik(nik).errors
+    return structural_nik_errors(nik)
 
 
 def parse_date(value) -> datetime.date | str:

@@ -110,7 +110,7 @@ from django.utils.translation import gettext as _
 from registrations.exceptions import DomainError
 from registrations.models import Role
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
-from registrations.nik import parse_nik
+from registrations.nik import NIK_DAY_MONTH, nik_errors
 from registrations.scoping import NATIONAL, code_in_scope, region_scope
 from verification.models import PopulationRecord
 from verification.services.population_block import Block, BlockValidator
@@ -261,15 +261,6 @@ def parse_header(
 
 _VILLAGE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}").fullmatch
 _REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?").fullmatch
-_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-#: Digits 7-10 of a NIK that are a plain day and month (day + 40 for women). 29 February
-#: is left out on purpose: whether it is real depends on the year, so parse_nik decides.
-_NIK_DAY_MONTH = frozenset(
-    f"{day + offset:02d}{month:02d}"
-    for month in range(1, 13)
-    for day in range(1, _DAYS_IN_MONTH[month] + 1)
-    for offset in (0, 40)
-)
 _SEXES = {"L": "L", "P": "P", "M": "L", "F": "P", "l": "L", "p": "P", "m": "L", "f": "P"}
 _STATUSES = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "moved"}
 
@@ -277,26 +268,6 @@ _STATUSES = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "mo
 def _show(value: str, limit: int = 20) -> str:
     """A value quoted in a reason, cut short."""
     return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
-def _nik_errors(nik: str, provinces: frozenset[str]) -> list[str]:
-    """The NIK's structural errors, ``[]`` when it is valid.
-
-    A fast local check accepts the usual NIK; anything it does not accept (and every
-    29 February) goes to ``parse_nik``, which decides and words the reason.
-    """
-    if (
-        len(nik) == 16
-        and nik.isascii()
-        and nik.isdigit()
-        and nik[:2] in provinces
-        and nik[2:4] != "00"
-        and nik[4:6] != "00"
-        and nik[12:] != "0000"
-        and nik[6:10] in _NIK_DAY_MONTH
-    ):
-        return []
-    return parse_nik(nik).errors
 
 
 def _date_plain(value: str, today: str) -> bool:
@@ -423,7 +394,7 @@ class _RowValidator:
             and nik[2:4] != "00"
             and nik[4:6] != "00"
             and nik[12:] != "0000"
-            and nik[6:10] in _NIK_DAY_MONTH
+            and nik[6:10] in NIK_DAY_MONTH
             and len(kk) == 16
             and kk.isdigit()
             and kk.isascii()
@@ -475,9 +446,9 @@ class _RowValidator:
         if not nik:
             errors.append(_("NIK kosong"))
         else:
-            nik_errors = _nik_errors(nik, self.provinces)
-            if nik_errors:
-                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": nik_errors[0]})
+            problems = nik_errors(nik)
+            if problems:
+                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": problems[0]})
 
         if not (len(kk) == 16 and kk.isascii() and kk.isdigit() and kk[:2] in self.provinces):
             errors.append(_("nomor KK kosong") if not kk else _("nomor KK tidak sah (16 digit, kode provinsi dikenal)"))

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
+from registrations.nik import NIK_DAY_MONTH
 from registrations.scoping import NATIONAL
 
 _NIK = r"^[0-9]{16}$"
@@ -87,9 +88,9 @@ class BlockValidator:
         self.today = rows_validator.today
         self.hash_prefix = rows_validator.hash_prefix
         self.provinces = pa.array(sorted(rows_validator.provinces), type=pa.string())
-        from verification.services.population import _NIK_DAY_MONTH, _RECORD_COLUMNS  # one source of both
+        from verification.services.population import _RECORD_COLUMNS  # one list of the record's columns
 
-        self.day_months = pa.array(sorted(_NIK_DAY_MONTH), type=pa.string())
+        self.day_months = pa.array(sorted(NIK_DAY_MONTH), type=pa.string())
         #: What ``_RowValidator._accept`` hashes, in its order: the record but the NIK and the hash.
         self.hashed = [name for name in _RECORD_COLUMNS if name not in ("nik", "row_hash")]
         self.tokens: dict[str, str] = {}

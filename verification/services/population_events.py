@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Household, Member, Proposal, ProposalMember, ProposalStatus, Role
 from registrations.names import normalize_name
+from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope
 from verification.models import EventType, FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
 from verification.services.population import (
@@ -50,7 +51,6 @@ from verification.services.population import (
     BadRow,
     PopulationImportError,
     _iso_date_error,
-    _nik_errors,
     _open_text,
     _show,
     mask_nik,
@@ -181,9 +181,9 @@ class _RowValidator:
         if not nik:
             errors.append(_("NIK kosong"))
         else:
-            nik_errors = _nik_errors(nik, self.provinces)
-            if nik_errors:
-                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": nik_errors[0]})
+            problems = nik_errors(nik)
+            if problems:
+                errors.append(_("NIK tidak sah: %(reason)s") % {"reason": problems[0]})
 
         raw_date = get(row, "event_date")
         event_date = None
