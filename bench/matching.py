@@ -45,19 +45,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
 import import_population as import_bench  # noqa: E402
 import link_records  # noqa: E402
 
-POPULATION_HEADER = [
-    "nik",
-    "kk_number",
-    "full_name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "village_code",
-    "address",
-    "status",
-    "status_date",
-]
-
 
 def population_file(reference: Path, target: Path) -> None:
     """The synthetic reference people in the population import's format (streamed).
@@ -65,12 +52,14 @@ def population_file(reference: Path, target: Path) -> None:
     The KK number is made up from the village's district (16 digits, a real province),
     one per 4 people, as family cards are.
     """
+    from verification.services.population import REQUIRED_COLUMNS
+
     with (
         open(reference, newline="", encoding="utf-8") as source,
         open(target, "w", newline="", encoding="utf-8") as out,
     ):
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(POPULATION_HEADER)
+        writer.writerow(REQUIRED_COLUMNS)
         for i, row in enumerate(csv.DictReader(source)):
             district = row["kode_desa"][:8].replace(".", "")
             kk = f"{district}0101{15 + (i // 40_000) % 10:02d}{(i // 4) % 9999 + 1:04d}"
