@@ -110,7 +110,7 @@ from django.utils.translation import gettext as _
 from registrations.exceptions import DomainError
 from registrations.models import Role
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
-from registrations.nik import NIK_DAY_MONTH, nik_errors
+from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope, region_scope
 from verification.models import PopulationRecord
 from verification.services.population_block import Block, BlockValidator
@@ -270,17 +270,6 @@ def _show(value: str, limit: int = 20) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
-def _date_plain(value: str, today: str) -> bool:
-    """``value`` is a ``YYYY-MM-DD`` date not after ``today`` (also ``YYYY-MM-DD``)."""
-    if len(value) != 10 or value[4] != "-" or value[7] != "-" or value > today:
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _iso_date_error(value: str, today: str) -> str | None:
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
         return "format"
@@ -296,10 +285,9 @@ def _iso_date_error(value: str, today: str) -> str | None:
 class _RowValidator:
     """Turns a CSV row into the tuple of ``_ROW_COLUMNS``, or the list of its problems.
 
-    ``__call__`` first tries a tight path that only accepts the common, clearly valid row
-    (plain values, cached answers for repeated dates and codes); anything else takes
-    ``_thorough``, which applies every rule and words every problem. Both build the
-    accepted tuple with ``_accept``, so they cannot disagree on a good row.
+    The rows ``population_block.BlockValidator`` leaves over come here one by one: every
+    rule applied, every problem worded (``_thorough``); an accepted row is built by
+    ``_accept``, whose values and hash the block reproduces for the plain rows.
     """
 
     def __init__(self, index: dict[str, int], scope: str | None):
@@ -314,27 +302,6 @@ class _RowValidator:
         self.optional = [index.get(name) for name in OPTIONAL_COLUMNS]
         self.names: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
-        self.good_dates: set[str] = set()
-        self.good_villages: set[str] = set()
-
-    # Bounded caches of values that passed the full check (dates and village codes repeat).
-    def _good_date(self, value: str) -> bool:
-        if value in self.good_dates:
-            return True
-        if not _date_plain(value, self.today):
-            return False
-        if len(self.good_dates) >= _CACHE_LIMIT:
-            self.good_dates.clear()
-        self.good_dates.add(value)
-        return True
-
-    def _good_village(self, code: str) -> bool:
-        if not _VILLAGE_CODE(code) or (self.scope != NATIONAL and not code_in_scope(code, self.scope)):
-            return False
-        if len(self.good_villages) >= _CACHE_LIMIT:
-            self.good_villages.clear()
-        self.good_villages.add(code)
-        return True
 
     def name_key(self, full_name: str) -> str:
         """``normalize_name(full_name)``, fast for the usual name of plain letters.
@@ -377,65 +344,7 @@ class _RowValidator:
 
     def __call__(self, row: list[str], line: int) -> tuple | list[str]:
         if len(row) < self.width:
-            return self._thorough(row + [""] * (self.width - len(row)), line)
-        nik, kk, full_name, birth_place, birth_date, sex, village_code, address, status, status_date = map(
-            str.strip, self.fields(row)
-        )
-        full_name = " ".join(full_name.split())
-        birth_place = " ".join(birth_place.split())
-        address = " ".join(address.split())
-        sex = _SEXES.get(sex)
-        status = _STATUSES.get(status)
-        if (
-            len(nik) == 16
-            and nik.isdigit()
-            and nik.isascii()
-            and nik[:2] in self.provinces
-            and nik[2:4] != "00"
-            and nik[4:6] != "00"
-            and nik[12:] != "0000"
-            and nik[6:10] in NIK_DAY_MONTH
-            and len(kk) == 16
-            and kk.isdigit()
-            and kk.isascii()
-            and kk[:2] in self.provinces
-            and 0 < len(full_name) <= 120
-            and len(birth_place) <= 80
-            and len(address) <= 200
-            and full_name.isprintable()
-            and birth_place.isprintable()
-            and address.isprintable()
-            and sex is not None
-            and status is not None
-            and (birth_date in self.good_dates or self._good_date(birth_date))
-            and (not status_date or (status_date >= birth_date and self._good_date(status_date)))
-            and (village_code in self.good_villages or self._good_village(village_code))
-        ):
-            i_rt, i_rw, i_moved = self.optional
-            rt = row[i_rt].strip() if i_rt is not None else ""
-            rw = row[i_rw].strip() if i_rw is not None else ""
-            moved_to = row[i_moved].strip() if i_moved is not None else ""
-            if (
-                (not rt or (len(rt) <= 3 and rt.isdigit() and rt.isascii()))
-                and (not rw or (len(rw) <= 3 and rw.isdigit() and rw.isascii()))
-                and (not moved_to or _REGION_CODE(moved_to))
-            ):
-                return self._accept(
-                    line,
-                    nik,
-                    kk,
-                    full_name,
-                    birth_place,
-                    birth_date,
-                    sex,
-                    village_code,
-                    address,
-                    status,
-                    status_date,
-                    rt,
-                    rw,
-                    moved_to,
-                )
+            row = row + [""] * (self.width - len(row))
         return self._thorough(row, line)
 
     def _thorough(self, row: list[str], line: int) -> tuple | list[str]:

@@ -12,6 +12,7 @@ import datetime
 import io
 import time
 
+import pyarrow as pa
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,7 @@ from registrations.nik import build_nik
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import PopulationRecord
 from verification.services import population as services
+from verification.services.population_block import BlockValidator
 
 pytestmark = pytest.mark.django_db
 
@@ -365,6 +367,8 @@ def test_fast_name_key_agrees_with_normalize_name(name):
     collapsed = " ".join(name.split())
     assert validator.name_key(collapsed) == normalize_name(collapsed)
     assert validator.name_key(collapsed) == normalize_name(collapsed)  # and again, from the cache
+    block = BlockValidator(validator)  # the import's column-wise keys
+    assert block._name_keys(pa.array([collapsed, collapsed])).to_pylist() == [normalize_name(collapsed)] * 2
 
 
 def test_mask_nik():
