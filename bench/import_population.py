@@ -296,8 +296,8 @@ def run(workdir: Path, rows: int, order: str) -> str:
                 CASE WHEN birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN birth_date::date END,
                 sex, village_code, coalesce(address, ''), coalesce(rt, ''), coalesce(rw, ''),
                 coalesce(status, 'alive'), status_date::date, coalesce(moved_to, ''), '', now()
-            FROM bench_population_copy WHERE length(nik) = 16 AND length(kk_number) = 16
-                AND nik IN (SELECT nik FROM bench_population_copy GROUP BY nik HAVING count(*) = 1)"""
+            FROM (SELECT *, count(*) OVER (PARTITION BY nik) AS copies FROM bench_population_copy) c
+            WHERE copies = 1 AND length(nik) = 16 AND length(kk_number) = 16"""
         )
         insert_s = time.perf_counter() - t0
         cursor.execute("SET maintenance_work_mem = '256MB'")
