@@ -14,13 +14,12 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     DESKTOP,
     PageProblems,
     chromium,
+    log_in,
     new_page,
-    pass_second_factor,
     playwright_connections_closed,
-    second_factor_device,
 )
 from registrations.tests.builders import confirmed_resident, photo_bytes
-from registrations.tests.personas import PASSWORD, VILLAGE_A
+from registrations.tests.personas import VILLAGE_A
 
 from .helpers import PERIOD, give_desil, give_result, registered_household
 
@@ -57,17 +56,6 @@ def search(page, base: str, name: str) -> None:
     answer_captcha(page)
     page.get_by_role("button", name="CARI DATA").click()
     expect(page.locator("[data-person]")).to_have_count(1)
-
-
-def log_in(page, base: str, user) -> None:
-    device = second_factor_device(user)
-    page.goto(base + "/akun/masuk/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    if device is not None:
-        pass_second_factor(page, device)
-    expect(page).to_have_url(base + "/")
 
 
 def test_lookup_then_objection_to_decision(live_server, chromium, personas, playwright_connections_closed):  # noqa: F811

@@ -169,3 +169,27 @@ def pass_second_factor(page, device) -> None:
     expect(page).to_have_url(re.compile(r"/akun/verifikasi/"))
     page.fill("#id_otp_token", fresh_code(device))
     page.locator("main").get_by_role("button", name="Verifikasi").click()
+
+
+def log_in(page, base: str, user, password: str | None = None) -> None:
+    """Log ``user`` in through the login page (and the TOTP code page for staff who
+    need one) and wait until the home page has loaded.
+
+    The wait matters: a ``page.goto`` issued while the redirect to ``/`` is still
+    loading aborts that request, which a page watcher rightly reports as failed.
+    """
+    from playwright.sync_api import expect
+
+    from registrations.tests.personas import PASSWORD
+
+    device = second_factor_device(user)
+    if "/akun/masuk/" not in page.url:
+        page.goto(base + "/akun/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password or PASSWORD)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    if device is not None:
+        pass_second_factor(page, device)
+    expect(page).to_have_url(base + "/")
+    expect(page.locator("#menu-akun")).to_be_attached()
+    page.wait_for_load_state()  # Bootstrap's and the page's scripts are deferred

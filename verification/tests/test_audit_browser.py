@@ -12,10 +12,10 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     browser_page,
     chromium,
     has_horizontal_overflow,
+    log_in,
     page_problems,
     playwright_connections_closed,
 )
-from registrations.tests.personas import PASSWORD
 from verification.audit import jobs
 from verification.tests.test_audit_engine import COLUMNS, population, row_of
 
@@ -42,10 +42,7 @@ def test_operator_uploads_and_follows_the_audit(
     monkeypatch.setattr(jobs, "_enqueue", queued.append)  # the test plays the worker, later
 
     page = browser_page
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill("#id_username", personas.operator_a.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, personas.operator_a)
     page.goto(live_server.url + "/staf/audit/")
     page.set_input_files(
         "#id_file", {"name": "register.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()}

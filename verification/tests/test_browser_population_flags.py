@@ -18,14 +18,13 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     DESKTOP,
     PageProblems,
     chromium,
+    log_in,
     new_page,
-    pass_second_factor,
     playwright_connections_closed,
-    second_factor_device,
     watch,
 )
 from registrations.tests.factories import make_household_with_members
-from registrations.tests.personas import PASSWORD, VILLAGE_A
+from registrations.tests.personas import VILLAGE_A
 from verification.models import FlagKind, LifeStatus, PopulationFlag, PopulationRecord
 from verification.services import population as population_services
 from verification.tests.test_population_events import RECENT, events_csv, record_for
@@ -42,14 +41,7 @@ def logged_in(chromium, base: str, user, problems: PageProblems):  # noqa: F811
     page = new_page(chromium, device=DESKTOP)
     watch(page, problems, user.username)
     try:
-        device = second_factor_device(user)
-        page.goto(base + "/akun/masuk/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.locator("main").get_by_role("button", name="Masuk").click()
-        if device is not None:
-            pass_second_factor(page, device)
-        expect(page).to_have_url(base + "/")
+        log_in(page, base, user)
         yield page
     finally:
         page.context.close()

@@ -22,14 +22,13 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     PageProblems,
     chromium,
     has_horizontal_overflow,
+    log_in,
     new_page,
-    pass_second_factor,
     playwright_connections_closed,
-    second_factor_device,
     watch,
 )
 from registrations.tests.builders import photo_bytes
-from registrations.tests.personas import PASSWORD, VILLAGE_A
+from registrations.tests.personas import VILLAGE_A
 from verification.models import Deliberation, DeliberationStatus, FieldVisit
 from verification.tests.workflow_helpers import submitted_proposal
 
@@ -72,16 +71,7 @@ class Journey:
         page = new_page(self.chromium, device=device)
         watch(page, self.problems, user.username)
         try:
-            device = second_factor_device(user)  # staff above village operator: TOTP
-            page.goto(self.base + "/akun/masuk/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.locator("main").get_by_role("button", name="Masuk").click()
-            if device is not None:
-                pass_second_factor(page, device)
-            expect(page).to_have_url(self.base + "/")
-            expect(page.locator("#menu-akun")).to_be_attached()
-            page.wait_for_load_state()  # Bootstrap's and the page's scripts are deferred
+            log_in(page, self.base, user)
             yield page
         finally:
             page.context.close()
