@@ -17,6 +17,7 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     log_in,
     new_page,
     playwright_connections_closed,
+    watch,
 )
 from registrations.tests.builders import confirmed_resident, photo_bytes
 from registrations.tests.personas import VILLAGE_A
@@ -69,8 +70,7 @@ def test_lookup_then_objection_to_decision(live_server, chromium, personas, play
 
     def watched(device=None):
         page = new_page(chromium, device=device)
-        page.on("response", lambda r: r.status >= 400 and problems.failed_requests.append(f"{r.status} {r.url}"))
-        page.on("pageerror", lambda e: problems.console_errors.append(str(e)))
+        watch(page, problems)
         return page
 
     # 1. The public, on a phone, no login.

@@ -81,10 +81,18 @@ def browser_page(chromium):
 
 @dataclass
 class PageProblems:
-    """What went wrong while a page loaded: failed requests and console errors."""
+    """What went wrong while a page loaded: failed requests and console errors.
+
+    ``aborted_requests`` are kept apart and are no problem: Chromium aborts a request
+    (``net::ERR_ABORTED``) when the page moves on before it ends, e.g. a test's
+    ``goto`` while a redirect or a deferred script is still loading. That is the pace
+    of the test, not a fault of the portal; a server error is a 5xx response and a
+    dropped connection another ``net::`` error, and both stay in ``failed_requests``.
+    """
 
     failed_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    aborted_requests: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.failed_requests or self.console_errors)
@@ -94,20 +102,7 @@ class PageProblems:
 def page_problems(browser_page) -> PageProblems:
     """Collects 4xx/5xx responses, requests that never finished, and console errors."""
     problems = PageProblems()
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.failed_requests.append(f"{response.status} {response.url}")
-
-    def on_console(message):
-        # Chromium asks for /favicon.ico on its own; the portal has no icon (yet).
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.console_errors.append(message.text)
-
-    browser_page.on("response", on_response)
-    browser_page.on("requestfailed", lambda request: problems.failed_requests.append(f"failed {request.url}"))
-    browser_page.on("console", on_console)
-    browser_page.on("pageerror", lambda error: problems.console_errors.append(str(error)))
+    watch(browser_page, problems)
     return problems
 
 
@@ -125,22 +120,30 @@ def playwright_connections_closed(chromium):
     connections.close_all()
 
 
-def watch(page, problems: PageProblems, who: str) -> None:
+def watch(page, problems: PageProblems, who: str = "") -> None:
     """Collect failed requests and console errors of one page, named by its user
     (Chromium's own request for /favicon.ico aside: the portal has no icon)."""
+    prefix = f"{who}: " if who else ""
 
     def on_response(response):
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            problems.failed_requests.append(f"{who}: {response.status} {response.url}")
+            problems.failed_requests.append(f"{prefix}{response.status} {response.url}")
+
+    def on_request_failed(request):
+        seen = f"{prefix}failed {request.url} ({request.failure})"
+        if request.failure == "net::ERR_ABORTED":
+            problems.aborted_requests.append(seen)
+        else:
+            problems.failed_requests.append(seen)
 
     def on_console(message):
         if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.console_errors.append(f"{who}: {message.text}")
+            problems.console_errors.append(f"{prefix}{message.text}")
 
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: problems.failed_requests.append(f"{who}: failed {request.url}"))
+    page.on("requestfailed", on_request_failed)
     page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.console_errors.append(f"{who}: {error}"))
+    page.on("pageerror", lambda error: problems.console_errors.append(f"{prefix}{error}"))
 
 
 def has_horizontal_overflow(page) -> bool:

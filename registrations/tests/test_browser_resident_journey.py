@@ -104,6 +104,7 @@ class Phone:
         page.locator("main").get_by_role("button", name="Masuk").click()
         expect(page).to_have_url(self.base + "/")
         expect(page.locator("#menu-akun")).to_be_attached()
+        page.wait_for_load_state()  # a goto now would abort the home page's deferred scripts
         self.check_fits()
 
     def log_out(self) -> None:
