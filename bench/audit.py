@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import os
 import random
 import sys
 import tempfile
@@ -45,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import _db  # noqa: E402
 
 FULL_POPULATION = 1_000_000
 POPULATION_HEADER = ("nik", "kk_number", "full_name", "birth_place", "birth_date", "sex", "village_code")
@@ -73,16 +74,6 @@ SPELLINGS = {
     "ABDUL": ("Abd.",),
     "SITI": ("Sitti",),
 }
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- Population -----------------------------------------------------------------------------
@@ -542,7 +533,7 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="print where the audit spends its time")
     args = parser.parse_args()
-    setup_django()
+    _db.setup_django()
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as work:
         line = run(args.scale, args.seed, Path(work), reuse=args.reuse_population, profile=args.profile)
     print(line)

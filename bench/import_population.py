@@ -36,12 +36,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import _db
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dtsen_bench"
+DEFAULT_URL = _db.bench_url("dtsen_bench")
 FULL_ROWS = 1_000_000
 HEADER = [
     "nik",
@@ -58,41 +59,6 @@ HEADER = [
     "status_date",
     "moved_to",
 ]
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist (connecting to ``postgres``)."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin_url)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cur.fetchone() is None:
-                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                print(f"created database {name}")
-    finally:
-        conn.close()
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("bench/import_population.py needs PostgreSQL (DATABASE_URL=postgres://...)")
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def district_codes() -> list[str]:
@@ -218,8 +184,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = max(1, round(FULL_ROWS * args.scale))
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    ensure_database(url)
-    setup_django(url)
+    _db.ensure_database(url)
+    _db.setup_django(url, require_postgres=True)
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-import-"))
     workdir.mkdir(parents=True, exist_ok=True)

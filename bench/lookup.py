@@ -45,9 +45,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import _db
+
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "dtsen_bench_lookup"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+DB_URL = _db.bench_url("dtsen_bench_lookup")
 FULL = 1_000_000
 PEOPLE_PER_VILLAGE = 2_500
 SEED = 20267
@@ -65,30 +66,6 @@ BENCH_ENV = {
     "LOOKUP_RATE_PER_IP": "1000000/m",
     "LOOKUP_RATE_PER_NAME": "1000000/h",
 }
-
-
-def ensure_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-            print(f"database {DB_NAME} created")
-    conn.close()
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -179,7 +156,6 @@ def generate(n_people: int) -> None:
 
 
 def prepare_data(n_people: int, regenerate: bool) -> None:
-    from django.core.management import call_command
     from django.db import connection
 
     from lookup.indexing import lookup_rebuild_all
@@ -187,7 +163,6 @@ def prepare_data(n_people: int, regenerate: bool) -> None:
     from registrations.models import Member, Region
     from registrations.services.regions import regions_load
 
-    call_command("migrate", verbosity=0)
     if not Region.objects.filter(level=4, code__startswith="32.").exists():
         regions_load(prefixes=["32"])
     if Member.objects.count() != n_people or regenerate:
@@ -376,8 +351,8 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (apt-get install wrk)")
     n_people = max(1000, int(FULL * args.scale))
-    ensure_database()
-    setup_django()
+    _db.ensure_database(DB_URL)
+    _db.setup_django(DB_URL)
     prepare_data(n_people, args.regenerate)
     pairs = query_pairs()
     print("plan of one lookup query:")

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
 
+import _db  # noqa: E402
 import import_population as import_bench  # noqa: E402
 import link_records  # noqa: E402
 
@@ -188,7 +189,7 @@ def main() -> None:
 
     url = os.environ.get("DATABASE_URL") or import_bench.DEFAULT_URL
     if url.startswith("postgres"):
-        import_bench.ensure_database(url)
+        _db.ensure_database(url)
     os.environ["DATABASE_URL"] = url
     directory, n_reference, n_candidates, cleanup = link_records.prepare(args.scale, args.seed, args.workdir)
     try:

@@ -26,46 +26,18 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
-import os
 import random
-import sys
 import time
 from pathlib import Path
 
+import _db
+
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "dtsen_bench_scoring"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+DB_URL = _db.bench_url("dtsen_bench_scoring")
 FULL = 1_000_000
 SEED = 20261
 PERIOD = "2026-Q4"
 AS_OF = datetime.date(2026, 10, 1)
-
-
-def ensure_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-            print(f"database {DB_NAME} created")
-    conn.close()
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.pop("REDIS_URL", None)  # tasks run in-process (eager)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from dtsen_portal.celery import app
-
-    app.conf.task_always_eager = True
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -172,7 +144,6 @@ def prepare_data(n: int, regenerate: bool) -> None:
     from registrations.models import Household, Region
     from registrations.services.regions import EXPECTED_COUNTS
 
-    call_command("migrate", verbosity=0)
     if Region.objects.count() < sum(EXPECTED_COUNTS.values()):
         call_command("load_regions", verbosity=0)
     count = Household.objects.count()
@@ -268,8 +239,8 @@ def main() -> None:
     args = parser.parse_args()
     n = max(10, round(FULL * args.scale))
 
-    ensure_database()
-    setup_django()
+    _db.ensure_database(DB_URL)
+    _db.setup_django(DB_URL)
 
     from django.db import connection, transaction
     from django.utils import timezone
