@@ -46,6 +46,7 @@ import urllib.request
 from pathlib import Path
 
 import _db
+import _synth
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_URL = _db.bench_url("dtsen_bench_lookup")
@@ -71,17 +72,8 @@ BENCH_ENV = {
 # --- data ----------------------------------------------------------------------------------------
 
 
-def _synth():
-    """bench/_synth.py: Faker's Indonesian name lists, titles, degrees, spelling variants."""
-    if "_synth" not in sys.modules:
-        sys.path.insert(0, str(ROOT / "bench"))
-    import _synth
-
-    return _synth
-
-
 def _name(rng: random.Random, sex: str) -> str:
-    s = _synth()
+    s = _synth  # Faker's Indonesian name lists, titles, degrees, spelling variants
     if sex == "L":
         words = [rng.choice(s.MALE_FIRST), rng.choice(s.MALE_LAST)]
         if rng.random() < 0.25:

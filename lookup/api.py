@@ -20,11 +20,8 @@ from rest_framework.views import APIView
 from rest_framework_api_key.models import APIKey
 from rest_framework_api_key.permissions import KeyParser
 
-from registrations.models import Region
-from registrations.models.regions import RegionLevel
-
 from .models import LookupStatus
-from .selectors import MAX_RESULTS, MIN_NAME_LETTERS, lookup_search, name_key_or_none
+from .selectors import MAX_RESULTS, MIN_NAME_LETTERS, lookup_search, name_key_or_none, village_or_none
 
 
 class PartnerKeyAuthentication(BaseAuthentication):
@@ -85,7 +82,7 @@ class LookupQuerySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, help_text="Nama sesuai KTP")
 
     def validate_village(self, value):
-        if not Region.objects.filter(pk=value, level=RegionLevel.VILLAGE).exists():
+        if village_or_none(value) is None:
             raise serializers.ValidationError("Kode desa/kelurahan tidak dikenal.")
         return value
 

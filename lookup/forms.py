@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.clean import CleanInputMixin
+from registrations.forms.photos import MultipleFileField
 from registrations.models.regions import RegionLevel
 from registrations.widgets import NativeDateInput, RegionPickerWidget
 
 from .captcha import Captcha, PublicCaptchaField, new_captcha
-from .models import REASONS_BY_KIND, ObjectionKind, ObjectionReason
+from .models import REASONS_BY_KIND, ObjectionKind
 from .selectors import MIN_NAME_LETTERS, name_key_or_none, village_or_none
 
 
@@ -76,22 +77,6 @@ class TrackingForm(CaptchaForm):
         return self.cleaned_data["tracking_number"].strip().upper().replace(" ", "")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/webp"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
 class ObjectionForm(CleanInputMixin, forms.Form):
     """A sanggah about a person picked from the lookup (kind ``tidak_layak``)."""
 
@@ -107,7 +92,7 @@ class ObjectionForm(CleanInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Jelaskan apa yang Anda ketahui (paling sedikit 20 karakter). Identitas Anda tidak ditampilkan."),
     )
-    photos = PhotosField(
+    photos = MultipleFileField(
         label=_("Foto bukti (boleh lebih dari satu, paling banyak 3)"),
         required=False,
         help_text=_("Misalnya foto rumah atau kendaraan. Foto dibersihkan dari data lokasi sebelum disimpan."),
@@ -124,9 +109,7 @@ class MissingNeighbourForm(ObjectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [
-            (r.value, r.label) for r in (ObjectionReason.MISSING_POOR, ObjectionReason.OTHER)
-        ]
+        self.fields["reason"].choices = [(r.value, r.label) for r in REASONS_BY_KIND[ObjectionKind.MISSING]]
 
 
 class MoveForm(CleanInputMixin, forms.Form):

@@ -21,12 +21,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from eligibility.models import HouseholdScore, Programme, RecipientResult
-from registrations.models import Household, Member, Proposal, ProposalMember, ProposalStatus
+from registrations.models import Household, Member, Proposal, ProposalMember, ProposalStatus, Region
 from registrations.models.proposals import CLOSED_STATUSES
 from registrations.names import PREFIX_TITLES, mask_name, normalize_name
 
@@ -50,9 +50,12 @@ def public_mask(full_name: str) -> str:
     return mask_name(" ".join(words))[:120]
 
 
-def _programme_rows(household_ids: list[int]) -> dict[int, list[dict]]:
+def _active_programmes() -> list[tuple[int, str, str]]:
+    return list(Programme.objects.filter(active=True).order_by("id").values_list("id", "code", "name"))
+
+
+def _programme_rows(household_ids: list[int], programmes: list[tuple[int, str, str]]) -> dict[int, list[dict]]:
     """Each household's latest result per active programme, in programme order."""
-    programmes = list(Programme.objects.filter(active=True).order_by("id").values_list("id", "code", "name"))
     latest: dict[tuple[int, int], tuple[bool, str]] = {}
     results = (
         RecipientResult.objects.filter(household_id__in=household_ids)
@@ -85,29 +88,33 @@ def _desils(household_ids: list[int]) -> dict[int, int]:
     )
 
 
-def build_village_entries(village_code: str) -> list[LookupEntry]:
-    """The entries a village should have now (not saved)."""
+def build_village_entries(village_code: str, programmes: list | None = None) -> list[LookupEntry]:
+    """The entries a village should have now (not saved); ``programmes`` are the active
+    ones, read once by a caller that indexes many villages."""
     entries: dict[str, LookupEntry] = {}
     registered = dict(Household.objects.filter(village_id=village_code).values_list("id", "registered_at"))
     household_ids = list(registered)
-    programmes = _programme_rows(household_ids) if household_ids else {}
+    if programmes is None:
+        programmes = _active_programmes()
+    results = _programme_rows(household_ids, programmes) if household_ids else {}
     desils = _desils(household_ids) if household_ids else {}
     members = Member.objects.filter(household_id__in=household_ids).values_list(
         "id", "household_id", "nik", "full_name"
     )
     for member_id, household_id, nik, full_name in members:
         is_registered = registered[household_id] is not None
-        entries[person_ref(nik)] = LookupEntry(
+        ref = person_ref(nik)
+        entries[ref] = LookupEntry(
             village_code=village_code,
             name_key=normalize_name(full_name)[:120],
             masked_name=public_mask(full_name),
             status=LookupStatus.REGISTERED if is_registered else LookupStatus.NOT_REGISTERED,
             desil=desils.get(household_id) if is_registered else None,
-            programmes=programmes.get(household_id, []) if is_registered else [],
+            programmes=results.get(household_id, []) if is_registered else [],
             source=LookupSource.REGISTER,
             source_id=member_id,
             household_id=household_id,
-            person_ref=person_ref(nik),
+            person_ref=ref,
         )
     # Submitted proposals (drafts are nobody's business yet); the newest per person wins.
     proposal_members = (
@@ -141,17 +148,24 @@ def build_village_entries(village_code: str) -> list[LookupEntry]:
     return [e for e in entries.values() if e.name_key]
 
 
-def lookup_index_village(village_code: str) -> int:
-    """Replace one village's entries; returns how many it now has."""
-    entries = build_village_entries(village_code)
+def lookup_index_village(village_code: str, programmes: list | None = None) -> int:
+    """Replace one village's entries; returns how many it now has.
+
+    The village's region row is locked first, so two rebuilds of one village (a sweep
+    still running when the next begins, or ``rebuild_lookup`` beside it) take turns:
+    the second deletes what the first wrote instead of colliding with it.
+    """
+    entries = build_village_entries(village_code, programmes)
     with transaction.atomic():
+        list(Region.objects.select_for_update().filter(pk=village_code).values_list("pk"))
         LookupEntry.objects.filter(village_code=village_code).delete()
         LookupEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
 
 
 def lookup_index_villages(village_codes: Iterable[str]) -> int:
-    return sum(lookup_index_village(code) for code in sorted(set(village_codes)))
+    programmes = _active_programmes()
+    return sum(lookup_index_village(code, programmes) for code in sorted(set(village_codes)))
 
 
 def all_source_villages() -> set[str]:
@@ -176,9 +190,8 @@ def changed_villages(since: datetime.datetime) -> set[str]:
 def lookup_sweep() -> int:
     """Rebuild the villages changed since the last sweep (the first sweep: all)."""
     started = timezone.now()
-    with transaction.atomic():
-        sync = LookupSync.objects.select_for_update().first()
-        villages = all_source_villages() if sync is None else changed_villages(sync.synced_until - SWEEP_OVERLAP)
+    sync = LookupSync.objects.first()
+    villages = all_source_villages() if sync is None else changed_villages(sync.synced_until - SWEEP_OVERLAP)
     count = lookup_index_villages(villages)
     LookupSync.objects.update_or_create(pk=1, defaults={"synced_until": started})
     return count
@@ -193,7 +206,3 @@ def lookup_rebuild_all() -> int:
     count = lookup_index_villages(villages)
     LookupSync.objects.update_or_create(pk=1, defaults={"synced_until": started})
     return count
-
-
-def last_indexed_at() -> datetime.datetime | None:
-    return LookupEntry.objects.aggregate(at=Max("indexed_at"))["at"]

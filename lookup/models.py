@@ -130,9 +130,6 @@ OBJECTION_CLOSED = frozenset({ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED}
 class ObjectionQuerySet(RegionScopedQuerySet):
     region_field = "village"
 
-    def open(self):
-        return self.exclude(status__in=OBJECTION_CLOSED)
-
 
 class Objection(models.Model):
     number = models.CharField(_("nomor sanggah"), max_length=12, unique=True, editable=False)
@@ -192,15 +189,6 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in OBJECTION_CLOSED
-
-    def clean(self):
-        super().clean()
-        if self.reason and self.kind and self.reason not in REASONS_BY_KIND.get(self.kind, []):
-            raise ValidationError({"reason": _("Alasan tidak sesuai dengan jenis sanggah.")})
 
 
 class ObjectionEvidence(models.Model):

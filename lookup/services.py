@@ -10,7 +10,6 @@ objected to, or the public, can see.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,13 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
-from registrations.models import Member, ProposalMember, ResidentProfile, Role, User
+from registrations.models import Member, ProposalMember, Role, User
 from registrations.notifications import email_on_commit
 from registrations.scoping import user_can_reach_region
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.proposals import new_tracking_number
 
 from .indexing import public_mask
 from .models import (
+    OBJECTION_CLOSED,
     REASONS_BY_KIND,
     LookupEntry,
     LookupSource,
@@ -38,7 +39,6 @@ from .models import (
     ObjectionStatus,
 )
 
-NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PICK_SALT = "lookup.sanggah.pick"
 PICK_MAX_AGE = 24 * 3600  # a result picked today; a search again tomorrow
 MAX_PHOTOS = 3
@@ -90,14 +90,10 @@ def resident_village(user: User) -> str | None:
     """The village of a confirmed resident (who may object there), else ``None``."""
     if not user.is_authenticated or user.role != Role.RESIDENT:
         return None
-    profile = ResidentProfile.objects.filter(user=user).only("village_id", "identity_status").first()
+    profile = getattr(user, "resident", None)  # cached on the user: one query per request
     if profile is None or not profile.is_confirmed:
         return None
     return profile.village_id
-
-
-def _new_number() -> str:
-    return "SG" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
 
 
 def objection_file(
@@ -172,7 +168,7 @@ def _create_numbered(**fields) -> Objection:
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Objection.objects.create(number=_new_number(), **fields)
+                return Objection.objects.create(number=new_tracking_number("SG"), **fields)
         except IntegrityError:
             continue  # a number already taken (1 in 10^12): draw again
     raise DomainError(_("Nomor sanggah tidak dapat dibuat. Coba lagi."))
@@ -250,7 +246,7 @@ def objection_move(*, objection_id: int, actor: User, move: str, note: str = "")
         previous = objection.status
         objection.status = step.target
         fields = ["status", "updated_at"]
-        if step.target in {S.UPHELD, S.DISMISSED}:
+        if step.target in OBJECTION_CLOSED:
             objection.decision_note = note
             objection.decided_by = actor
             objection.decided_at = timezone.now()
@@ -264,7 +260,7 @@ def objection_move(*, objection_id: int, actor: User, move: str, note: str = "")
             to_status=step.target,
             note=note,
         )
-        if step.target in {S.UPHELD, S.DISMISSED}:
+        if step.target in OBJECTION_CLOSED:
             _tell_objector(objection)
     return objection
 

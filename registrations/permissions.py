@@ -28,3 +28,20 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def role_required(*roles):
+    """Page decorator: log in first (anonymous → login page), then 403 unless the user
+    is staff holding one of ``roles``."""
+
+    def decorator(view):
+        @staff_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.clean import CleanInputMixin
+from registrations.forms.photos import MultipleFileField
 from registrations.models import Region
 from registrations.services.proposals import CONDITION_FIELDS
 from registrations.widgets import NativeDateInput
@@ -105,24 +106,6 @@ class AssignForm(CleanInputMixin, forms.Form):
 # --- field visit -----------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe for ``multiple``)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single_file_clean = super().clean
-        if isinstance(data, list | tuple):
-            return [single_file_clean(d, initial) for d in data]
-        return [single_file_clean(data, initial)] if data else []
-
-
 class FieldVisitForm(CleanInputMixin, forms.ModelForm):
     """The full instrument as observed, pre-filled with what the household declared."""
 
@@ -130,7 +113,6 @@ class FieldVisitForm(CleanInputMixin, forms.ModelForm):
         label=_("Foto rumah (maks. 6)"),
         required=False,
         help_text=_("Tampak depan, dinding, lantai, atap, dapur, sumber air. JPG/PNG/HEIC, maks. 10 MB per foto."),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif"}),
     )
 
     class Meta:

@@ -49,7 +49,25 @@ def test_drafts_are_not_tracked(personas):
     assert tracking_lookup(tracking_number=proposal.tracking_number, birth_date=head_birth(proposal)) is None
 
 
-def test_timeline_has_no_reasons(submitted):
+def test_timeline_has_no_reasons(client, submitted, personas, captcha_passes):
+    reason = "Foto KK buram, mohon unggah ulang"
+    proposal_transition(
+        proposal_id=submitted.pk, name="return_for_correction", actor=personas.operator_a, reason=reason
+    )
     tracking = tracking_lookup(tracking_number=submitted.tracking_number, birth_date=head_birth(submitted))
-    assert [s.label for s in tracking.steps] == [str(ProposalStatus.SUBMITTED.label)]
-    assert not hasattr(tracking.steps[0], "reason")
+    assert [s.label for s in tracking.steps] == [
+        str(ProposalStatus.SUBMITTED.label),
+        str(ProposalStatus.RETURNED.label),
+    ]
+    response = client.post(
+        reverse("lookup-tracking"),
+        {
+            "tracking_number": submitted.tracking_number,
+            "birth_date": head_birth(submitted).isoformat(),
+            "captcha_0": "x",
+            "captcha_1": "PASSED",
+        },
+    )
+    html = response.content.decode()
+    assert str(ProposalStatus.RETURNED.label) in html
+    assert reason not in html

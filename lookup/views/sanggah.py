@@ -15,15 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import DomainError
 from registrations.models import Role
+from registrations.permissions import role_required
 from registrations.scoping import get_scoped_object_or_404
 from registrations.views.documents import serve_private_document
 
 from ..forms import MissingNeighbourForm, MoveForm, ObjectionForm
-from ..models import ObjectionEvidence, ObjectionKind, ObjectionStatus
+from ..models import Objection, ObjectionEvidence, ObjectionKind, ObjectionStatus
 from ..selectors import objections_for_staff, objections_of_objector
-from ..services import MOVES, moves_for, objection_file, objection_move, picked_person, resident_village
-
-STAFF_ROLES = {Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER}
+from ..services import MOVES, STAFF, moves_for, objection_file, objection_move, picked_person, resident_village
 
 
 def _resident_or_refuse(request) -> str:
@@ -110,15 +109,9 @@ def sanggah_mine(request):
 QUEUE_PAGE_SIZE = 50
 
 
-def _staff_or_refuse(request):
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
-
-
 @never_cache
-@login_required
+@role_required(*STAFF)
 def sanggah_queue(request):
-    _staff_or_refuse(request)
     status = request.GET.get("status", "")
     status = status if status in ObjectionStatus.values else ""
     objections = objections_for_staff(request.user, status=status or None)
@@ -131,11 +124,10 @@ def sanggah_queue(request):
 
 
 @never_cache
-@login_required
+@role_required(*STAFF)
 def sanggah_detail(request, number: str):
-    _staff_or_refuse(request)
     objection = get_scoped_object_or_404(
-        objections_for_staff(request.user).select_related("objector", "decided_by"), request.user, number=number
+        Objection.objects.select_related("village", "objector", "decided_by"), request.user, number=number
     )
     context = {
         "objection": objection,
@@ -147,11 +139,11 @@ def sanggah_detail(request, number: str):
     return render(request, "lookup/sanggah_detail.html", context)
 
 
-@login_required
+@login_required  # anonymous: the login page; then 405 for a GET; then the role
 @require_POST
+@role_required(*STAFF)
 def sanggah_move(request, number: str, move: str):
-    _staff_or_refuse(request)
-    objection = get_scoped_object_or_404(objections_for_staff(request.user), request.user, number=number)
+    objection = get_scoped_object_or_404(Objection.objects.all(), request.user, number=number)
     if move not in MOVES:
         raise PermissionDenied
     form = MoveForm(request.POST)

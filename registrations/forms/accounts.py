@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.clean import CleanInputMixin
+from registrations.forms.photos import PHOTO_ACCEPT
 from registrations.models import IdentityDocumentKind, Sex, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.tasks import send_email
@@ -81,14 +82,12 @@ class ResidentSignUpForm(CleanInputMixin, forms.Form):
     ktp_photo = forms.FileField(
         label=_("Foto KTP"),
         help_text=_("Foto KTP mendatar, seluruh kartu terlihat dan tulisan terbaca. JPG, PNG, atau HEIC, maks. 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif"}),
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
     selfie_photo = forms.FileField(
         label=_("Swafoto memegang KTP"),
         help_text=_("Wajah dan KTP terlihat jelas dalam satu foto."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "user"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT, "capture": "user"}),
     )
 
     def clean_nik(self):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.clean import CleanInputMixin
+from registrations.forms.photos import PHOTO_ACCEPT
 from registrations.models import (
     Disability,
     Education,
@@ -176,7 +177,7 @@ class DocumentForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Foto/pindaian"),
         help_text=_("JPG, PNG, atau HEIC, maks. 10 MB. Foto dari kamera ponsel bisa langsung diunggah."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif"}),
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
 
 

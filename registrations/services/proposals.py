@@ -45,8 +45,9 @@ MAX_MEMBERS = 20
 MAX_DOCUMENTS = 12
 
 
-def new_tracking_number() -> str:
-    return "US" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+def new_tracking_number(prefix: str = "US") -> str:
+    """A number a person can read aloud: ``prefix`` and 8 characters (31^8 ≈ 8.5 × 10^11)."""
+    return prefix + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
 # --- who may do what -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.exceptions import DomainError
 from registrations.models import Proposal, ProposalStatus, RegionLevel, Role
-from registrations.permissions import staff_required
+from registrations.permissions import role_required, staff_required
 from registrations.views.common import form_error_from
 from verification.forms_review import (
     DeterminationForm,
@@ -35,7 +35,7 @@ from verification.selectors import (
     villages_in_scope,
 )
 from verification.services import approvals
-from verification.views.common import export_stem, paginate, query_without, role_required
+from verification.views.common import export_stem, paginate, query_without
 from verification.views.exports import export_format, export_response
 
 BATCH_PAGE_SIZE = 100

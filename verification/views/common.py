@@ -1,32 +1,12 @@
-"""Helpers shared by the staff queue pages: role checks, filters, pagination, rows."""
+"""Helpers shared by the staff queue pages: filters, pagination, rows."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from registrations.permissions import staff_required
 from registrations.scoping import region_scope
 from verification.selectors import days_since
-
-
-def role_required(*roles):
-    """Log in first (anonymous → login page), then 403 unless the user holds one of ``roles``."""
-
-    def decorator(view):
-        @staff_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def paginate(request, queryset, per_page: int):

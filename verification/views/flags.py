@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registrations.exceptions import DomainError
+from registrations.permissions import role_required
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import FlagKind, PopulationFlag
 from verification.services import population_events as services
-from verification.views.common import role_required
 
 PAGE_SIZE = 50
 _STATES = {"terbuka": "open", "selesai": "resolved", "semua": "all"}

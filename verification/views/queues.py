@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import DomainError
 from registrations.models import Proposal, ProposalStatus, Role
-from registrations.permissions import staff_required
+from registrations.permissions import role_required, staff_required
 from registrations.scoping import get_scoped_object_or_404
 from registrations.selectors import member_duplicate_flags
 from registrations.views.common import form_error_from
@@ -25,7 +25,7 @@ from verification.forms_review import AssignForm, FieldVisitForm, QueueFilterFor
 from verification.models import FieldVisitPhoto
 from verification.selectors import queue, queue_counts, verifiers_for, villages_in_scope
 from verification.services import population_events, review
-from verification.views.common import export_stem, paginate, query_without, role_required
+from verification.views.common import export_stem, paginate, query_without
 from verification.views.exports import export_format, export_response
 
 VERIFICATION_PAGE_SIZE = 50
