@@ -51,5 +51,5 @@ class _TranslatingTemplate(Template):
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701 - Django's backend passes autoescape=True
     env.template_class = _TranslatingTemplate
-    env.globals.update({"_": gettext, "url": reverse})
+    env.globals["url"] = reverse  # ``_`` comes with each render (above)
     return env

@@ -40,6 +40,9 @@ OTP_REQUIRED_ROLES = frozenset(
 )
 LOGIN_AT = "security_login_at"
 SEEN_AT = "security_seen_at"
+#: Whether this session's user must pass a second factor, worked out once per session
+#: (for a village operator it takes a query: did they enrol a device?).
+OTP_EXPECTED = "security_otp_expected"
 #: Seen-at is rewritten at most this often, so a page view rarely costs a session write.
 SEEN_RESOLUTION = 60
 
@@ -116,8 +119,12 @@ class AccountSecurityMiddleware:
             return self._expired(request, _("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."))
         if now - seen_at >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
-        if not user.is_verified() and otp_expected(user):
-            return self._second_factor(request, user)
+        if not user.is_verified():
+            expected = session.get(OTP_EXPECTED)
+            if expected is None:
+                expected = session[OTP_EXPECTED] = otp_expected(user)
+            if expected:
+                return self._second_factor(request, user)
         return None
 
     def _expired(self, request, message: str):

@@ -18,15 +18,17 @@ from pathlib import PurePosixPath
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from registrations.models import (
     DocumentAccess,
     Household,
     IdentityDocument,
+    Member,
     Proposal,
     ProposalDocument,
+    ProposalMember,
     User,
 )
 
@@ -59,7 +61,8 @@ def _households(user: User, profile) -> list[Household]:
     query = Q(proposals__applicant=user)
     if profile is not None:
         query |= Q(kk_number=profile.kk_number) | Q(members__nik=profile.nik)
-    return list(Household.objects.filter(query).distinct().prefetch_related("members").order_by("pk"))
+    members = Prefetch("members", queryset=Member.objects.order_by("pk"))
+    return list(Household.objects.filter(query).distinct().prefetch_related(members).order_by("pk"))
 
 
 def _staff(user_id: int, users: dict[int, User]) -> dict:
@@ -67,6 +70,15 @@ def _staff(user_id: int, users: dict[int, User]) -> dict:
     if staff is None:
         return {}
     return {"peran": staff.get_role_display(), "wilayah": staff.region.display_name if staff.region_id else ""}
+
+
+def _by_proposal(model, proposals) -> dict[int, list]:
+    """``model``'s rows for the proposals, grouped by proposal (none if the app is absent)."""
+    grouped: dict[int, list] = {}
+    if model is not None:
+        for row in model.objects.filter(proposal__in=proposals):
+            grouped.setdefault(row.proposal_id, []).append(row)
+    return grouped
 
 
 def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
@@ -88,31 +100,38 @@ def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
             data["dokumen_identitas"].append({**_row(doc, exclude=("image", "thumbnail")), "berkas": path})
 
     households = _households(user, profile)
-    data["rumah_tangga"] = [
-        {**_row(h), "anggota": [_row(m) for m in h.members.all().order_by("pk")]} for h in households
-    ]
+    data["rumah_tangga"] = [{**_row(h), "anggota": [_row(m) for m in h.members.all()]} for h in households]
 
     proposals = list(
         Proposal.objects.filter(applicant=user)
-        .prefetch_related("members", "documents", "events")
+        .prefetch_related(
+            Prefetch("members", queryset=ProposalMember.objects.order_by("pk")),
+            Prefetch("documents", queryset=ProposalDocument.objects.order_by("pk")),
+            "events",
+        )
         .order_by("created_at", "pk")
     )
     member_match = _model("verification.MemberMatch")
     visit_model = _model("verification.FieldVisit")
     item_model = _model("verification.DeliberationItem")
+    # The verification app's rows, one query per kind for all the proposals.
+    matches = (
+        {m.member_id: m for m in member_match.objects.filter(member__proposal__in=proposals)} if member_match else {}
+    )
+    visits = _by_proposal(visit_model, proposals)
+    items = _by_proposal(item_model, proposals)
     proposal_docs: list[ProposalDocument] = []
     data["usulan"] = []
     for proposal in proposals:
         members = []
-        for member in proposal.members.all().order_by("pk"):
+        for member in proposal.members.all():
             row = _row(member)
-            if member_match is not None:
-                match = member_match.objects.filter(member=member).first()
-                if match is not None:
-                    row["hasil_pencocokan"] = _row(match, exclude=("candidates", "duplicates", "record", "member"))
+            match = matches.get(member.pk)
+            if match is not None:
+                row["hasil_pencocokan"] = _row(match, exclude=("candidates", "duplicates", "record", "member"))
             members.append(row)
         documents = []
-        for doc in proposal.documents.all().order_by("pk"):
+        for doc in proposal.documents.all():
             proposal_docs.append(doc)
             path = f"dokumen/usulan-{proposal.tracking_number}-{doc.kind}-{doc.pk}.jpg"
             files.append((path, doc.image))
@@ -125,12 +144,10 @@ def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
         }
         if visit_model is not None:
             entry["kunjungan_lapangan"] = [
-                _row(v, exclude=("verifier", "proposal")) for v in visit_model.objects.filter(proposal=proposal)
+                _row(v, exclude=("verifier", "proposal")) for v in visits.get(proposal.pk, [])
             ]
         if item_model is not None:
-            entry["musyawarah"] = [
-                _row(i, exclude=("recorded_by", "proposal")) for i in item_model.objects.filter(proposal=proposal)
-            ]
+            entry["musyawarah"] = [_row(i, exclude=("recorded_by", "proposal")) for i in items.get(proposal.pk, [])]
         data["usulan"].append(entry)
 
     household_ids = [h.pk for h in households]

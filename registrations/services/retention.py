@@ -132,10 +132,19 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionReport:
             logs.delete()
             attempts.delete()
             expired.delete()
-            if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+            if _sessions_in_database():
                 orphans.delete()
     _delete_work_files(now, report)
     return report
+
+
+def _sessions_in_database() -> bool:
+    """Only then does a record without a ``Session`` row stand for an ended session."""
+    from importlib import import_module
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    return issubclass(import_module(settings.SESSION_ENGINE).SessionStore, SessionStore)
 
 
 def _delete_work_files(now, report: RetentionReport) -> None:

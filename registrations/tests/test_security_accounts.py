@@ -261,6 +261,24 @@ def test_disabling_an_account_ends_its_sessions_and_token(client, personas, djan
     assert not UserSession.objects.filter(user=user).exists()
 
 
+def test_disabling_ends_the_session_verified_by_the_second_factor(client, personas, django_capture_on_commit_callbacks):
+    """Passing the code gives the session a new key; the record of it follows, so
+    disabling the account still ends the live session."""
+    user = personas.ministry
+    device = confirmed_device(user)
+    _login_form(client, user)
+    response = client.post(reverse("otp-verify"), {"otp_token": fresh_code(device)})
+    assert response.status_code == 302
+    key = client.session.session_key
+    assert client.get(reverse("determination-queue")).status_code == 200
+    assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [key]
+    user.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        user.save()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(user=user).exists()
+
+
 def test_disabled_account_with_a_live_session_is_out_on_next_request(client, personas):
     """Even when the flag is set without signals (a bulk update), the next request ends it."""
     user = personas.operator_b

@@ -92,7 +92,7 @@ def test_server_error_page_is_generic(client):
     assert response.status_code == 500
     html = response.content.decode()
     assert "rahasia internal" not in html and "Traceback" not in html and "RuntimeError" not in html
-    assert "no-store" in response.get("Cache-Control", "no-store")
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_not_found_page_is_generic(client):

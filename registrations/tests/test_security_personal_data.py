@@ -27,6 +27,7 @@ from registrations.models import (
     ResidentProfile,
     User,
 )
+from registrations.services.proposals import proposal_transition
 from registrations.services.retention import apply_retention
 from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
 
@@ -182,6 +183,7 @@ def resident_with_history(personas, resident):
 @pytest.mark.django_db
 def test_my_data_zip_holds_household_history_files_and_access_log(client, resident, resident_with_history):
     other = complete_draft(confirmed_resident("orang_lain"))
+    proposal_transition(proposal_id=resident_with_history.pk, name="submit", actor=resident)
     client.force_login(resident)
     page = client.get(reverse("my-data"))
     assert page.status_code == 200 and "Unduh semua data saya" in page.content.decode()
@@ -196,7 +198,8 @@ def test_my_data_zip_holds_household_history_files_and_access_log(client, reside
     assert other.tracking_number not in archive.read("data.json").decode()
     proposal = data["usulan"][0]
     assert len(proposal["anggota"]) == 3 and len(proposal["dokumen"]) == 2
-    assert proposal["riwayat"] == [] or "to_status" in proposal["riwayat"][0]
+    assert [e["to_status"] for e in proposal["riwayat"]] == [ProposalStatus.SUBMITTED]
+    assert "actor" not in proposal["riwayat"][0]
     files = [n for n in archive.namelist() if n.startswith("dokumen/")]
     assert len(files) == 3  # two proposal photos, one KTP
     assert all(archive.read(n)[:2] == b"\xff\xd8" for n in files)  # JPEGs
@@ -331,3 +334,24 @@ def test_retention_deletes_old_import_and_audit_files_only(settings):
     assert all(f.exists() for f in files.values())
     assert apply_retention().counts["berkas kerja impor/audit"] == 2
     assert {key for key, f in files.items() if f.exists()} == {("imports", "new"), ("audits", "new")}
+
+
+@pytest.mark.django_db
+def test_my_data_export_reads_the_same_number_of_queries_for_more_proposals(resident, resident_with_history):
+    """Rows of members, documents, matches, visits and musdes items come per kind, not
+    per proposal or member: "Data saya" stays cheap however long a resident's history."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registrations.services.my_data import collect
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            collect(User.objects.get(pk=resident.pk))
+        return len(captured)
+
+    one = queries()
+    proposal_transition(proposal_id=resident_with_history.pk, name="withdraw", actor=resident, reason="salah isi")
+    complete_draft(resident)
+    assert Proposal.objects.filter(applicant=resident).count() == 2
+    assert queries() == one

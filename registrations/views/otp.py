@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dtsen_portal.security import otp_required
 from registrations.models import Role
 
 
@@ -114,6 +115,6 @@ def otp_setup(request):
             "next": _next_url(request),
             "qr_svg": _qr_svg(device.config_url),
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-            "required": user.is_superuser or user.role != Role.VILLAGE_OPERATOR,
+            "required": otp_required(user),
         },
     )
