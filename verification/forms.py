@@ -98,6 +98,4 @@ class AuditUploadForm(CleanInputMixin, forms.Form):
             raise forms.ValidationError(_("Berkas terlalu besar; bagi berkas per wilayah."), code="too_large")
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Berkas harus .csv atau .xlsx."), code="kind")
-        if not upload.size:
-            raise forms.ValidationError(_("Berkas kosong."), code="empty")
         return upload

@@ -15,7 +15,6 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -23,7 +22,9 @@ from rapidfuzz.distance import OSA
 
 from registrations.names import DEGREES, NAME_VARIANTS, PREFIX_TITLES, normalize_name
 from registrations.nik import nik_errors as structural_nik_errors
+from registrations.scoping import code_in_scope
 from verification.audit import flags as F
+from verification.linkage import normalize as linkage_normalize
 
 #: Token-sort similarity (0-100) from which two normalised names agree (as in matching).
 NAME_AGREES = 88
@@ -51,7 +52,6 @@ _SEXES = {
     "male": "L",
     "female": "P",
 }
-_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
 _VILLAGE_DIGITS = re.compile(r"[0-9]{10}").fullmatch
 UNREADABLE = "?"
 _DOTTED_DEGREE = re.compile(r"\b([a-z]{1,2})\.([a-z]{1,4})\.?")  # "a.md." → "amd", as in names.py
@@ -73,37 +73,18 @@ def nik_errors(nik: str) -> list[str]:
 
 
 def parse_date(value) -> datetime.date | str:
-    """A ``date``, ``""`` for blank, or ``UNREADABLE``. ISO (with or without a time),
-    DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYY/MM/DD and YYYYMMDD are read."""
+    """A ``date``, ``""`` for blank, or ``UNREADABLE``: whatever the record linkage reads
+    (ISO with or without a time, DD-MM-YYYY and the like, YYYYMMDD, "7 Maret 1980")."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    return _parse_date_text((value or "").strip())
-
-
-@lru_cache(maxsize=65536)
-def _parse_date_text(text: str) -> datetime.date | str:
-    """Cached: a register repeats birth dates, and ``strptime`` is slow."""
-    if not text:
+    code = linkage_normalize.parse_date(value or "")
+    if code == 0:
         return ""
-    try:
-        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-            return datetime.date.fromisoformat(text[:10])
-        if len(text) == 10 and text[2] in "-/." and text[5] == text[2] and text.replace(text[2], "").isdigit():
-            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
-        if len(text) == 10 and text[4] == "/" and text[7] == "/" and text.replace("/", "").isdigit():
-            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-        if len(text) == 8 and text.isdigit():
-            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
+    if code < 0:
         return UNREADABLE
-    for pattern in _DATE_FORMATS:  # the rest, e.g. "4/3/1985"
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return UNREADABLE
+    return datetime.date(code // 10000, code // 100 % 100, code % 100)
 
 
 def parse_sex(value: str | None) -> str:
@@ -171,11 +152,6 @@ def _with_variants(plain: str) -> str:
     return " ".join(NAME_VARIANTS.get(word, word) for word in plain.split())
 
 
-def within(code: str, region: str) -> bool:
-    """``code`` lies in ``region`` (a dotted code of any level)."""
-    return bool(region) and (code == region or code.startswith(region + "."))
-
-
 def mask_number(value: str) -> str:
     """KK or NIK shown in a detail text: only the last four digits."""
     return f"…{value[-4:]}" if len(value) > 4 else value
@@ -219,7 +195,7 @@ def _moved(row: Facts, village: str, status: str, moved_to: str, when: str) -> s
     if status == "moved":
         if not moved_to:
             return _("tercatat pindah%(when)s; register: %(v)s") % {"when": when, "v": row.village}
-        if not within(row.village, moved_to):
+        if not code_in_scope(row.village, moved_to):  # moved_to is not blank here
             return _("pindah ke %(to)s%(when)s; register: %(v)s") % {"to": moved_to, "when": when, "v": row.village}
         return None
     if village and village != row.village:

@@ -28,8 +28,9 @@ from registrations.scoping import region_scope
 from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
 from verification.audit.reader import AuditInputError, open_source
-from verification.audit.report import FlagCsvWriter, safe_cell
+from verification.audit.report import FlagCsvWriter
 from verification.services.upload_jobs import JobStatus, JobStore, store_upload, user_may_upload
+from verification.spreadsheet import xlsx_cell
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def _write_xlsx(job_id: str, state: dict) -> None:
 
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Ringkasan"))
-    summary.append([_("Berkas"), safe_cell(state["filename"])])
+    summary.append([_("Berkas"), xlsx_cell(state["filename"])])
     summary.append([_("Baris diperiksa"), state["rows"]])
     summary.append([_("Baris bertanda"), state["flagged_rows"]])
     summary.append([_("Baris di luar wilayah (diabaikan)"), state["out_of_scope"]])
@@ -175,7 +176,7 @@ def _write_xlsx(job_id: str, state: dict) -> None:
     sheet = book.create_sheet(_("Tanda"))
     with open(report_path(job_id, "csv"), encoding="utf-8", newline="") as stream:
         for values in csv.reader(stream):
-            sheet.append(values)
+            sheet.append([xlsx_cell(v) for v in values])
     book.save(report_path(job_id, "xlsx"))
 
 

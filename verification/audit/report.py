@@ -7,15 +7,10 @@ import csv
 from typing import IO
 
 from verification.audit.engine import RowResult
+from verification.spreadsheet import csv_cell
 
 CONTRACT_HEADER = ("row_id", "flag", "detail")
 REPORT_HEADER = ("row_id", "flag", "detail", "line", "household_id", "village_code")
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 class FlagCsvWriter:
@@ -31,6 +26,6 @@ class FlagCsvWriter:
         for flag, detail in result.flags:
             if self.wide:  # the page's report, opened in spreadsheets: no cell may run as a formula
                 line = [row.row_id, flag, detail, row.line, row.household, row.facts.village or ""]
-                self._writer.writerow([safe_cell(v) for v in line])
+                self._writer.writerow([csv_cell(v) for v in line])
             else:  # the contract's output: row_id exactly as in the register
                 self._writer.writerow([row.row_id, flag, detail])

@@ -15,10 +15,11 @@ from rapidfuzz import fuzz
 from registrations.models import Member, Proposal, ProposalMember
 from registrations.names import name_tokens, normalize_name
 from registrations.nik import parse_nik
+from registrations.scoping import code_in_scope
+from verification.audit.checks import names_agree
 from verification.audit.members import audit_member
 from verification.models import LifeStatus, MatchOutcome, MemberMatch, PopulationRecord
 
-NAME_AGREES = 88  # token-sort similarity (0-100) above which two normalised names agree
 CANDIDATE_MIN_SCORE = 0.6
 MAX_CANDIDATES = 3
 
@@ -36,7 +37,9 @@ def name_similarity(a: str, b: str) -> float:
 def compare_member(member: ProposalMember, record: PopulationRecord) -> list[dict]:
     """The fields in which the proposal and the population record disagree."""
     differences = []
-    if name_similarity(member.full_name, record.full_name) < NAME_AGREES:
+    # The register audit's rule (titles, degrees, spelling variants, one slip), so the
+    # match result and the audit flags beside it never judge one name two ways.
+    if not names_agree(member.full_name, record.full_name, b_key=record.name_key):
         differences.append({"field": "nama", "proposal": member.full_name, "population": record.full_name})
     if record.birth_date and member.birth_date != record.birth_date:
         differences.append(
@@ -57,6 +60,12 @@ def compare_member(member: ProposalMember, record: PopulationRecord) -> list[dic
             }
         )
     return differences
+
+
+def _moved_here(record: PopulationRecord, village: str) -> bool:
+    """The record moved into ``village`` (its destination may be a region holding it), as
+    the register audit reads a move."""
+    return bool(record.moved_to_code) and code_in_scope(village, record.moved_to_code)
 
 
 def find_candidates(member: ProposalMember) -> list[dict]:
@@ -106,7 +115,7 @@ def match_member(member: ProposalMember) -> MemberMatch:
             outcome = MatchOutcome.CANDIDATES if candidates else MatchOutcome.NOT_FOUND
         elif record.status == LifeStatus.DECEASED:
             outcome = MatchOutcome.DECEASED
-        elif record.status == LifeStatus.MOVED and record.moved_to_code != member.proposal.village_id:
+        elif record.status == LifeStatus.MOVED and not _moved_here(record, member.proposal.village_id):
             outcome = MatchOutcome.MOVED
         else:
             differences = compare_member(member, record)

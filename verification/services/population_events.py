@@ -320,11 +320,6 @@ def _open_proposals():
     return Proposal.objects.open().exclude(status=ProposalStatus.DRAFT)
 
 
-def _within(code: str, village: str) -> bool:
-    """``code`` is the village itself or a place inside it."""
-    return bool(code) and (code == village or code.startswith(f"{village}."))
-
-
 class _Targets:
     """The registered members, open-proposal members, households and proposals a chunk's
     events may touch, loaded with one query each."""
@@ -393,10 +388,10 @@ def _flags_for(event: PopulationEvent, row: EventRow, old_kk: str, targets: _Tar
             proposal_flag(FlagKind.DECEASED, pm.proposal, pm)
     elif row.event_type == EventType.MOVE:
         for m in members:
-            if not _within(row.moved_to_code, m.household.village_id):
+            if not code_in_scope(row.moved_to_code, m.household.village_id):
                 household_flag(FlagKind.MOVED_OUT, m.household, m)
         for pm in proposal_members:
-            if not _within(row.moved_to_code, pm.proposal.village_id):
+            if not code_in_scope(row.moved_to_code, pm.proposal.village_id):
                 proposal_flag(FlagKind.MOVED_OUT, pm.proposal, pm)
     elif row.event_type == EventType.BIRTH:
         if (datetime.date.today() - row.birth_date).days < UNDER_FIVE_DAYS:

@@ -13,7 +13,7 @@ from registrations.names import normalize_name
 from registrations.nik import build_nik
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.audit import flags as F
-from verification.audit.checks import names_agree
+from verification.audit.checks import UNREADABLE, names_agree, parse_date
 from verification.audit.engine import audit_file
 
 pytestmark = pytest.mark.django_db
@@ -207,9 +207,14 @@ def test_duplicates_against_the_registered_households(tmp_path, regions):
     assert record.nik not in str(result) and nik(60, sex="P") not in str(result)  # masked
     # The same household (same KK) is no duplicate.
     assert list(audit(tmp_path, [row_of(record, "r1", kk_number=KK_B)])["r1"]) == [F.KK_MISMATCH]
-    # A regional auditor does not learn where another region's household is.
+    # A regional auditor is told where a household of their own region is ...
     result = audit(tmp_path, [row_of(record, "r1")], scope=VILLAGE_A)
     assert "2002" in result["r1"][F.DUPLICATE_NIK]
+    # ... but not where another region's household is.
+    Household.objects.filter(pk=household.pk).update(village_id=OTHER_REGENCY_VILLAGE)
+    detail = audit(tmp_path, [row_of(record, "r1")], scope=VILLAGE_A)["r1"][F.DUPLICATE_NIK]
+    assert "di luar wilayah Anda" in detail
+    assert "2002" not in detail and OTHER_REGENCY_VILLAGE not in detail
 
 
 # --- Benign variations never flag ----------------------------------------------------------------
@@ -362,3 +367,26 @@ def test_the_page_report_defuses_formulas_but_the_command_keeps_row_ids(tmp_path
     assert contract.getvalue().splitlines()[1].startswith("=HYPERLINK(1),invalid_nik,")
     assert wide.getvalue().splitlines()[1].startswith("'=HYPERLINK(1),invalid_nik,")
     assert wide.getvalue().splitlines()[0] == "row_id,flag,detail,line,household_id,village_code"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("1985-03-04", datetime.date(1985, 3, 4)),
+        ("1985-03-04 00:00:00", datetime.date(1985, 3, 4)),
+        ("1985-3-4", datetime.date(1985, 3, 4)),
+        ("04-03-1985", datetime.date(1985, 3, 4)),
+        ("04/03/1985", datetime.date(1985, 3, 4)),
+        ("4.3.1985", datetime.date(1985, 3, 4)),
+        ("19850304", datetime.date(1985, 3, 4)),
+        ("7 Maret 1980", datetime.date(1980, 3, 7)),
+        ("", ""),
+        ("   ", ""),
+        ("31/02/1985", UNREADABLE),
+        ("kemarin", UNREADABLE),
+        (datetime.datetime(1985, 3, 4, 0, 0), datetime.date(1985, 3, 4)),  # an Excel date cell
+    ],
+)
+def test_birth_dates_are_read_as_the_record_linkage_reads_them(typed, read):
+    """A register's date the portal can read is never flagged as a mismatch for its format."""
+    assert parse_date(typed) == read

@@ -215,3 +215,42 @@ def test_a_job_whose_owner_lost_the_role_fails_with_a_message(client, personas):
     assert state["status"] == jobs.JobStatus.FAILED and "tidak berwenang" in state["error"]
     assert not list(jobs.audits_dir().glob(f"{job_id}*"))  # upload and reports removed
     assert jobs.job_run("0" * 32) is None  # unknown job: nothing to do
+
+
+@pages
+def test_odd_bytes_and_formulas_in_the_register_do_not_break_the_excel_report(
+    client, personas, django_capture_on_commit_callbacks
+):
+    """A control character Excel refuses (a vertical tab pasted into a name) is dropped
+    from the workbook instead of failing the finished audit; a formula is kept as text."""
+    person = population(1, "Bambang Sutrisno")
+    rows = [row_of(person, "=HYPERLINK(1)", full_name="Rahmat\x0bHidayat Wibowo")]  # not this person's name
+    login(client, personas.operator_a)
+    job_id = start(client, rows, django_capture_on_commit_callbacks)
+    assert jobs.job_get(job_id, personas.operator_a)["status"] == "done"
+
+    xlsx = client.get(reverse("audit-download", args=[job_id, "xlsx"]))
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
+    flagged = list(book.worksheets[1].iter_rows(values_only=True))[1:]
+    assert flagged and all(line[0] == "'=HYPERLINK(1)" for line in flagged)
+    assert not any("\x0b" in str(cell) for line in flagged for cell in line)
+
+
+@pages
+def test_the_flagged_rows_come_a_page_at_a_time_with_and_without_a_filter(
+    client, personas, django_capture_on_commit_callbacks
+):
+    person = population(1, "Bambang Sutrisno")
+    rows = [row_of(person, f"r{i}", nik="12345", household_id=f"RT-{i}") for i in range(57)]
+    login(client, personas.operator_a)
+    job_id = start(client, rows, django_capture_on_commit_callbacks)
+    rows_url = reverse("audit-rows", args=[job_id])
+    for query in ({}, {"tanda": F.INVALID_NIK}, {"desa": VILLAGE_A}):
+        first = client.get(rows_url, query).content.decode()
+        second = client.get(rows_url, {**query, "halaman": 2}).content.decode()
+        assert 'id="jumlah-hasil">57 baris<' in first and 'id="jumlah-hasil">57 baris<' in second, query
+        assert first.count('class="card mb-3 baris-bertanda"') == 50
+        assert second.count('class="card mb-3 baris-bertanda"') == 7
+        assert "Halaman 2 dari 2" in second and ">r56<" in second and ">r56<" not in first
+    assert client.get(rows_url, {"tanda": F.DECEASED}).content.decode().count("baris-bertanda") == 0

@@ -55,6 +55,26 @@ def test_matched_mismatch_not_found_deceased_moved(proposal):
     assert _outcomes(proposal)["anak"].outcome == MatchOutcome.NOT_FOUND
 
 
+def test_match_reads_names_and_moves_as_the_register_audit_beside_it(proposal):
+    """The Dinas Sosial page shows the match and the audit flags side by side: one rule.
+    One slipped letter is no name difference (the old similarity cut-off of 88 called
+    "Msjur Marbun" another name than "Mujur Marbun": 83); another name still is one; a
+    move into a region that holds the proposal's village is no move away."""
+    head, spouse = (proposal.members.get(relation=r) for r in ("kepala", "pasangan"))
+    head.full_name = "Mujur Marbun"
+    head.save(update_fields=["full_name"])
+    _population(head, full_name="MSJUR MARBUN")
+    _population(spouse, status="moved", moved_to_code=proposal.village_id.rsplit(".", 1)[0])
+    result = _outcomes(proposal)
+    assert result["kepala"].outcome == MatchOutcome.MATCHED and result["kepala"].differences == []
+    assert result["pasangan"].outcome == MatchOutcome.MATCHED
+    PopulationRecord.objects.filter(nik=head.nik).update(full_name="JOKO WIDODO")
+    PopulationRecord.objects.filter(nik=spouse.nik).update(moved_to_code="32.11.01.2001")
+    result = _outcomes(proposal)
+    assert [d["field"] for d in result["kepala"].differences] == ["nama"]
+    assert result["pasangan"].outcome == MatchOutcome.MOVED
+
+
 def test_candidates_by_birth_date_sex_and_name_when_the_nik_is_unknown(proposal):
     head = proposal.members.get(relation="kepala")
     _population(head, nik="3204120302800999", full_name="Budi Santosa")  # typo'd NIK and name

@@ -8,6 +8,8 @@ and counted, and the page says so. A job and its files belong to the uploading u
 never put in a URL; every response is ``never_cache``.
 """
 
+from itertools import islice
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -105,12 +107,16 @@ def audit_rows(request, job_id: str):
     except ValueError:
         page = 1
     start = (page - 1) * PAGE_SIZE
-    items, total = [], 0
-    for item in jobs.flagged_rows(job["id"], flag=flag, village=village):
-        if start <= total < start + PAGE_SIZE:
-            item["flag_list"] = [{"flag": f, "label": F.LABELS[f], "detail": d} for f, d in item["flags"]]
-            items.append(item)
-        total += 1
+    rows = jobs.flagged_rows(job["id"], flag=flag, village=village)
+    if flag or village:  # the total of a filter is known only by reading the whole file
+        items, total = [], 0
+        for total, item in enumerate(rows, start=1):
+            if start < total <= start + PAGE_SIZE:
+                items.append(item)
+    else:  # every flagged row: the job counted them; read no further than this page
+        items, total = list(islice(rows, start, start + PAGE_SIZE)), job["flagged_rows"]
+    for item in items:
+        item["flag_list"] = [{"flag": f, "label": F.LABELS[f], "detail": d} for f, d in item["flags"]]
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
         request,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Proposal
 from verification.selectors import days_since
+from verification.spreadsheet import csv_cell, xlsx_cell
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
@@ -100,20 +101,6 @@ def _no_store(response):
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    """Text as a spreadsheet will not run it (a name typed as ``=HYPERLINK(...)``)."""
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
 
 class _Echo:
     def write(self, value):
@@ -125,7 +112,7 @@ def _csv_lines(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
     yield "\ufeff"  # BOM: Excel opens UTF-8 (Indonesian names with diacritics) correctly
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])
 
 
 def csv_table_response(columns: list[str], rows: Iterable[list], stem: str) -> StreamingHttpResponse:
@@ -142,18 +129,6 @@ def csv_response(queryset, stem: str) -> StreamingHttpResponse:
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def _xlsx_cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # already local time; Excel has no time zones
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(_FORMULA_START):
-            value = "'" + value
-    return value
-
-
 def xlsx_response(queryset, stem: str, title: str) -> HttpResponse:
     return xlsx_table_response(header(), _rows(queryset), stem, title)
 
@@ -166,7 +141,7 @@ def xlsx_table_response(columns: list[str], rows: Iterable[list], stem: str, tit
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
     sheet.append(columns)
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
+        sheet.append([xlsx_cell(v) for v in row])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)
