@@ -14,6 +14,7 @@ Playwright is never allowed to fetch a browser: the executable is the system one
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -196,3 +197,16 @@ def log_in(page, base: str, user, password: str | None = None) -> None:
     expect(page).to_have_url(base + "/")
     expect(page.locator("#menu-akun")).to_be_attached()
     page.wait_for_load_state()  # Bootstrap's and the page's scripts are deferred
+
+
+@contextmanager
+def logged_in(chromium, base: str, user, problems: PageProblems, *, device: dict | None = None):
+    """A page in a new browser context, watched, logged in as ``user`` (``log_in``);
+    the context is closed afterwards. Desktop-sized unless ``device`` says otherwise."""
+    page = new_page(chromium, device=device or DESKTOP)
+    watch(page, problems, user.username)
+    try:
+        log_in(page, base, user)
+        yield page
+    finally:
+        page.context.close()

@@ -21,8 +21,7 @@ class CsvImportCommand(BaseCommand):
         parser.add_argument("--errors", metavar="FILE.csv", help="write bad rows here instead of to stderr")
         parser.add_argument("--chunk-size", type=int, default=self.default_chunk_size, help="rows per transaction")
 
-    def handle(self, *args, file, errors=None, chunk_size=None, **options):
-        chunk_size = self.default_chunk_size if chunk_size is None else chunk_size
+    def handle(self, *args, file, chunk_size, errors=None, **options):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1")
         if file == "-":

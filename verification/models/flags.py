@@ -45,7 +45,7 @@ class PopulationEvent(models.Model):
         indexes = [models.Index(fields=["nik", "event_date"], name="population_event_nik_date")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(event_type__in=["birth", "death", "move", "kk_change"]),
+                condition=models.Q(event_type__in=EventType.values),
                 name="population_event_type_valid",
             ),
         ]
@@ -124,7 +124,3 @@ class PopulationFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.masked_nik}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None

@@ -113,6 +113,8 @@ from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
 from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope, region_scope
 from verification.models import PopulationRecord
+from verification.services.population_block import SEXES as _SEXES
+from verification.services.population_block import STATUSES as _STATUSES
 from verification.services.population_block import Block, BlockValidator
 from verification.services.upload_jobs import JobStatus, JobStore, store_upload, user_may_upload
 
@@ -161,7 +163,7 @@ _MAYBE_BLANK = frozenset({"birth_place", "address", "rt", "rw", "moved_to_code"}
 _FREE_TEXT = frozenset({"full_name", "birth_place", "address"})
 _OPTIONAL_TO_FIELD = {"rt": "rt", "rw": "rw", "moved_to": "moved_to_code"}
 _HASH_VERSION = "p1"
-#: Entries per cache of the validator (names, name words, dates, village codes): memory stays flat.
+#: Entries per cache of the per-row validator (name keys, name words): memory stays flat.
 _CACHE_LIMIT = 20_000
 
 
@@ -229,16 +231,16 @@ def parse_header(
     required: tuple[str, ...] = REQUIRED_COLUMNS,
     optional: tuple[str, ...] = OPTIONAL_COLUMNS,
     aliases: dict[str, str] | None = None,
-    error: type[PopulationImportError] = PopulationImportError,
 ) -> tuple[str, dict[str, int]]:
-    """The delimiter and the index of each known column; ``error`` if a required column
-    is missing or named twice. The events import passes its own columns and aliases."""
+    """The delimiter and the index of each known column; ``PopulationImportError`` if a
+    required column is missing or named twice. The events import passes its own columns
+    and aliases."""
     header_line = header_line.lstrip("\ufeff")
     delimiter = _pick_delimiter(header_line)
     try:
         names = next(csv.reader([header_line], delimiter=delimiter), [])
     except csv.Error as exc:
-        raise error(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+        raise PopulationImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
     aliases = aliases or {}
     index: dict[str, int] = {}
     for position, raw in enumerate(names):
@@ -246,11 +248,11 @@ def parse_header(
         name = aliases.get(name, name)
         if name in required or name in optional:
             if name in index:
-                raise error(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
+                raise PopulationImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
             index[name] = position
     missing = [name for name in required if name not in index]
     if missing:
-        raise error(
+        raise PopulationImportError(
             _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
             % {"missing": ", ".join(missing), "required": ",".join(required)}
         )
@@ -261,8 +263,6 @@ def parse_header(
 
 _VILLAGE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}").fullmatch
 _REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?").fullmatch
-_SEXES = {"L": "L", "P": "P", "M": "L", "F": "P", "l": "L", "p": "P", "m": "L", "f": "P"}
-_STATUSES = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "moved"}
 
 
 def _show(value: str, limit: int = 20) -> str:
@@ -498,7 +498,7 @@ class _RowValidator:
 
 @dataclass
 class _Chunk:
-    payload: Any  # what the writer sends: COPY text for PostgreSQL, the row tuples for SQLite
+    payload: Any  # the good rows (``_Good``); the writer makes them COPY text or row tuples
     count: int  # good rows in it
     bad: list[BadRow]
     read: int
@@ -526,15 +526,16 @@ def _open_text(source) -> Iterator[IO[str]]:
         stream.detach()
 
 
-def _read_header(stream: IO[str]) -> tuple[str, dict[str, int], int]:
-    """The delimiter, the known columns' positions and how many fields the header has."""
+def _read_header(stream: IO[str], parse=None) -> tuple[str, dict[str, int], int]:
+    """The delimiter, the known columns' positions and how many fields the header has;
+    ``parse`` reads the header's columns (the events import passes its own)."""
     header_line = stream.readline()
     if not header_line.strip():
         raise PopulationImportError(_("Berkas kosong: baris judul (header) tidak ada."))
     if "\x00" in header_line:
         raise PopulationImportError(_("Berkas bukan CSV teks (berisi byte nol)."))
     header_line = header_line.rstrip("\r\n")
-    delimiter, index = parse_header(header_line)
+    delimiter, index = (parse or parse_header)(header_line)
     fields = len(next(csv.reader([header_line.lstrip("\ufeff")], delimiter=delimiter), []))
     return delimiter, index, fields
 
@@ -629,12 +630,12 @@ def _has_line_break(data: pa.Buffer) -> bool:
     return bool(((raw == 10) | (raw == 13)).any())
 
 
-def _line_breaks(columns: list[pa.Array], n: int) -> np.ndarray | None:
+def _line_breaks(columns: list[pa.Array]) -> np.ndarray | None:
     """Line breaks inside each record's quoted values (``None`` when there are none):
     they shift the line numbers of the records after it."""
     breaks = None
     for column in columns:
-        data = column.buffers()[2]  # the values' bytes (the whole buffer: a false alarm only costs the count)
+        data = column.buffers()[2]  # the values' bytes
         if data is None or not _has_line_break(data):
             continue
         if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
@@ -691,11 +692,12 @@ def _chunks_arrow(
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):
             raise _FastReadStopped(records) from None
+        batch_breaks = _line_breaks(batch.columns)  # once a batch: its chunks share its buffers
         for start in range(0, batch.num_rows, chunk_size):
             part = batch.slice(start, chunk_size)
             n = part.num_rows
             lines = next_line + np.arange(n, dtype=np.int64)
-            breaks = _line_breaks(part.columns, n)
+            breaks = None if batch_breaks is None else batch_breaks[start : start + n]
             if breaks is not None:
                 lines += np.concatenate([[0], np.cumsum(breaks)[:-1]])
             last_line = int(lines[-1] + (breaks[-1] if breaks is not None else 0))
@@ -1375,7 +1377,7 @@ def job_run(job_id: str, path: str) -> dict | None:
 
         def progress(result) -> None:
             state.update(lines_done=result.lines)
-            state.update((name, value) for name, value in vars(result).items() if name in state and name != "lines")
+            state.update((name, value) for name, value in vars(result).items() if name in state)
             _JOBS.save(state)
 
         if state.get("kind") == JobKind.EVENTS:

@@ -36,8 +36,9 @@ _TEXT = r"^([!-~]+( [!-~]+)*)?$"
 _NAME = r"^[!-~]+( [!-~]+)*$"
 #: Names of plain letters: their key is built word by word here.
 _LETTER_NAME = r"^[A-Za-z]+( [A-Za-z]+)*$"
-_SEX = {"L": "L", "P": "P", "M": "L", "F": "P", "l": "L", "p": "P", "m": "L", "f": "P"}
-_STATUS = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "moved"}
+#: What the import accepts for sex and life status (the per-row validator uses them too).
+SEXES = {"L": "L", "P": "P", "M": "L", "F": "P", "l": "L", "p": "P", "m": "L", "f": "P"}
+STATUSES = {"": "alive", "alive": "alive", "deceased": "deceased", "moved": "moved"}
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _TOKEN_CACHE_LIMIT = 200_000
 
@@ -148,8 +149,8 @@ class BlockValidator:
         need(pc.less_equal(pc.utf8_length(col["birth_place"]), 80))
         need(_match(col["address"], _TEXT))
         need(pc.less_equal(pc.utf8_length(col["address"]), 200))
-        need(pc.is_in(sex_raw, value_set=pa.array(list(_SEX), type=pa.string())))
-        need(pc.is_in(status_raw, value_set=pa.array(list(_STATUS), type=pa.string())))
+        need(pc.is_in(sex_raw, value_set=pa.array(list(SEXES), type=pa.string())))
+        need(pc.is_in(status_raw, value_set=pa.array(list(STATUSES), type=pa.string())))
         need(_iso_dates_ok(birth_date, self.today))
         no_status_date = pc.equal(status_date, "").to_numpy(zero_copy_only=False)
         status_date_ok = _iso_dates_ok(status_date, self.today) & pc.greater_equal(status_date, birth_date).to_numpy(
@@ -171,8 +172,8 @@ class BlockValidator:
         good = int(ok.sum())
         blank = pa.array([""] * good, type=pa.string())
         full_name = take["full_name"]
-        sex = _mapped(take["sex"], _SEX)
-        status = _mapped(take["status"], _STATUS)
+        sex = _mapped(take["sex"], SEXES)
+        status = _mapped(take["status"], STATUSES)
         optional = {name: take.get(name, blank) for name in ("rt", "rw", "moved_to")}
         name_key = self._name_keys(full_name)
         values = {

@@ -17,8 +17,10 @@ collide: a chunk first claims its new keys (``INSERT ... ON CONFLICT DO NOTHING`
 flags; the other counts it as unchanged, as a rerun would.
 
 Applying an event never moves a record back in time: a record already deceased stays
-deceased, and a move or death dated before the record's status date does not change
-the status. A death, move or KK change of a NIK the records do not hold is still
+deceased (a death dated earlier only corrects its date), and a move dated before the
+record's status date changes nothing. A death always makes a living record deceased,
+whatever its date: a death is final, a move recorded after it is a clerical lag.
+A death, move or KK change of a NIK the records do not hold is still
 stored and still raises its flags (a registered member may be missing from the copy).
 A birth of a NIK already held leaves that record as it is.
 
@@ -47,11 +49,14 @@ from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope
 from verification.models import EventType, FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
 from verification.services.population import (
+    _REGION_CODE,
     _SEXES,
+    _VILLAGE_CODE,
     BadRow,
     PopulationImportError,
     _iso_date_error,
     _open_text,
+    _read_header,
     _show,
     mask_nik,
 )
@@ -76,8 +81,6 @@ UNDER_FIVE_DAYS = 5 * 365 + 1
 #: Roles that see and resolve flags (each within their region; national roles everywhere).
 FLAG_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER, Role.MINISTRY_STAFF, Role.ADMIN})
 
-_VILLAGE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}").fullmatch
-_REGION_CODE = re.compile(r"[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?").fullmatch
 _EVENT_ID = re.compile(r"[A-Za-z0-9._:/-]{1,60}").fullmatch
 _TYPES = {t.value: t.value for t in EventType} | {
     "lahir": EventType.BIRTH.value,
@@ -89,10 +92,6 @@ _TYPES = {t.value: t.value for t in EventType} | {
     "ganti_kk": EventType.KK_CHANGE.value,
 }
 _HASH_VERSION = "e1"
-
-
-class PopulationEventImportError(PopulationImportError):
-    """The events file as a whole cannot be imported."""
 
 
 @dataclass
@@ -139,7 +138,6 @@ def parse_header(header_line: str) -> tuple[str, dict[str, int]]:
         required=REQUIRED_COLUMNS,
         optional=OPTIONAL_COLUMNS,
         aliases=_ALIASES,
-        error=PopulationEventImportError,
     )
 
 
@@ -290,7 +288,7 @@ def _chunks(stream: IO[str], *, delimiter: str, validate: _RowValidator, chunk_s
         try:
             row = next(reader, None)
         except csv.Error as exc:
-            raise PopulationEventImportError(
+            raise PopulationImportError(
                 _("CSV rusak sekitar baris %(line)s: %(e)s") % {"line": reader.line_num + 1, "e": exc}
             ) from None
         if row is not None:
@@ -436,7 +434,7 @@ def _apply(row: EventRow, record: PopulationRecord | None) -> tuple[PopulationRe
     stale = record.status_date is not None and row.event_date < record.status_date
     changed: list[str] = []
     if row.event_type == EventType.DEATH:
-        if record.status != LifeStatus.DECEASED or (record.status_date and row.event_date < record.status_date):
+        if record.status != LifeStatus.DECEASED or stale:
             record.status, record.status_date = LifeStatus.DECEASED, row.event_date
             changed += ["status", "status_date"]
     elif row.event_type == EventType.MOVE:
@@ -647,12 +645,7 @@ def import_population_events(
     result = EventImportResult()
     first_line: dict[str, tuple[int, str]] = {}  # event key → (line, hash), bounded below
     with _open_text(source) as stream:
-        header_line = stream.readline()
-        if not header_line.strip():
-            raise PopulationEventImportError(_("Berkas kosong: baris judul (header) tidak ada."))
-        if "\x00" in header_line:
-            raise PopulationEventImportError(_("Berkas bukan CSV teks (berisi byte nol)."))
-        delimiter, index = parse_header(header_line.rstrip("\r\n"))
+        delimiter, index, _fields = _read_header(stream, parse=parse_header)
         validate = _RowValidator(index)
         for chunk in _chunks(stream, delimiter=delimiter, validate=validate, chunk_size=chunk_size):
             db_bad, counts = _write_chunk(chunk, scope, first_line)

@@ -9,19 +9,15 @@ fail a request or log a console error.
 """
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Expect
 
 from registrations.tests.browser import (  # noqa: F401 - fixtures
-    DESKTOP,
     PageProblems,
     chromium,
-    log_in,
-    new_page,
+    logged_in,
     playwright_connections_closed,
-    watch,
 )
 from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import VILLAGE_A
@@ -32,19 +28,6 @@ from verification.tests.test_population_events import RECENT, events_csv, record
 pytestmark = pytest.mark.browser
 expect = Expect()
 expect.set_options(timeout=10_000)
-
-
-@contextmanager
-def logged_in(chromium, base: str, user, problems: PageProblems):  # noqa: F811
-    """A new browser context, logged in as ``user`` through the login page (and the TOTP
-    code page for staff above village operator)."""
-    page = new_page(chromium, device=DESKTOP)
-    watch(page, problems, user.username)
-    try:
-        log_in(page, base, user)
-        yield page
-    finally:
-        page.context.close()
 
 
 def filter_flags(page, *, kind: str, state: str) -> None:

@@ -9,7 +9,6 @@ may fail a request or log a console error; the resident's page must not scroll s
 """
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
@@ -22,10 +21,8 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
     PageProblems,
     chromium,
     has_horizontal_overflow,
-    log_in,
-    new_page,
+    logged_in,
     playwright_connections_closed,
-    watch,
 )
 from registrations.tests.builders import photo_bytes
 from registrations.tests.personas import VILLAGE_A
@@ -64,17 +61,9 @@ class Journey:
         self.chromium, self.base = chromium, base
         self.problems = PageProblems()
 
-    @contextmanager
     def session(self, user, *, device=DESKTOP):
-        """A new browser context, logged in as ``user`` through the login page (and the
-        TOTP code page for staff above village operator)."""
-        page = new_page(self.chromium, device=device)
-        watch(page, self.problems, user.username)
-        try:
-            log_in(page, self.base, user)
-            yield page
-        finally:
-            page.context.close()
+        """A new browser context, logged in as ``user`` (closed when the block ends)."""
+        return logged_in(self.chromium, self.base, user, self.problems, device=device)
 
     def menu(self, page, name: str) -> None:
         """Follow a link of the role's menu (opening the collapsed navbar on a phone)."""
