@@ -37,10 +37,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import _db
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # also when imported as ``bench.import_population`` (a test)
+
+import _db  # noqa: E402
 
 DEFAULT_URL = _db.bench_url("dtsen_bench")
 FULL_ROWS = 1_000_000

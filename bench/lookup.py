@@ -45,10 +45,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import _db
-import _synth
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # also when imported as ``bench.lookup`` (a test)
+
+import _db  # noqa: E402
+import _synth  # noqa: E402
+
 DB_URL = _db.bench_url("dtsen_bench_lookup")
 FULL = 1_000_000
 PEOPLE_PER_VILLAGE = 2_500

@@ -27,12 +27,15 @@ import argparse
 import datetime
 import io
 import random
+import sys
 import time
 from pathlib import Path
 
-import _db
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # also when imported as ``bench.scoring`` (a test)
+
+import _db  # noqa: E402
+
 DB_URL = _db.bench_url("dtsen_bench_scoring")
 FULL = 1_000_000
 SEED = 20261

@@ -11,7 +11,6 @@ e-mails the proposer and matches the members exactly once.
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
@@ -23,16 +22,11 @@ from rest_framework.test import APIClient
 from registrations.models import FollowUp, FollowUpState, Proposal, ProposalStatus
 from registrations.services.followups import followups_sweep
 from registrations.tests.builders import complete_draft, confirmed_resident
+from registrations.tests.processes import FAULT_WORKER, test_database_url, wait_for
 from registrations.tests.tcp_proxy import TcpProxy
 from verification.models import MemberMatch
 
-WORKER = [sys.executable, "-m", "registrations.tests.fault_worker", "-A", "dtsen_portal", "worker"]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _use_broker(app, url: str) -> None:
@@ -73,15 +67,6 @@ def redis_through_proxy():
         app.conf.task_publish_retry = previous["retry"]
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_submission_while_redis_is_down_is_saved_and_followed_up_once_it_is_back(
     regions, redis_through_proxy, tmp_path, caplog
 ):
@@ -106,11 +91,11 @@ def test_submission_while_redis_is_down_is_saved_and_followed_up_once_it_is_back
     mail_dir.mkdir()
     log.touch()
     worker = subprocess.Popen(
-        [*WORKER, "--pool", "solo", "-Q", queue, "-l", "warning"],
+        [*FAULT_WORKER, "--pool", "solo", "-Q", queue, "-l", "warning"],
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": test_database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
@@ -123,7 +108,7 @@ def test_submission_while_redis_is_down_is_saved_and_followed_up_once_it_is_back
     )
     try:
         assert followups_sweep() == 2  # what beat does every minute
-        assert _wait_for(lambda: set(followups.values_list("state", flat=True)) == {FollowUpState.DONE})
+        assert wait_for(lambda: set(followups.values_list("state", flat=True)) == {FollowUpState.DONE})
         followups_sweep()  # nothing left to send: nothing runs twice
         time.sleep(3)
     finally:

@@ -17,7 +17,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 
@@ -33,15 +32,10 @@ from registrations.services.followups import followups_sweep
 from registrations.services.proposals import proposal_submit
 from registrations.tests.builders import complete_draft, confirmed_resident
 from registrations.tests.personas import VILLAGE_A
+from registrations.tests.processes import FAULT_WORKER, test_database_url, wait_for
 from verification.models import MemberMatch
 
-WORKER = [sys.executable, "-m", "registrations.tests.fault_worker", "-A", "dtsen_portal", "worker"]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -60,11 +54,11 @@ def workers(tmp_path):
 
     def start(delay: float = 0.0, **env) -> subprocess.Popen:
         process = subprocess.Popen(
-            [*WORKER, "--pool", "solo", "-Q", queue, "-l", "info"],
+            [*FAULT_WORKER, "--pool", "solo", "-Q", queue, "-l", "info"],
             cwd=settings.BASE_DIR,
             env={
                 **os.environ,
-                "DATABASE_URL": _database_url(),
+                "DATABASE_URL": test_database_url(),
                 "REDIS_URL": settings.REDIS_URL,
                 "CELERY_VISIBILITY_TIMEOUT": "3",
                 "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -92,15 +86,6 @@ def workers(tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def _lines(log, kind: str, step: str) -> list[str]:
     return [line.split()[2] for line in log.read_text().splitlines() if line.startswith(f"{kind} {step} ")]
 
@@ -117,7 +102,7 @@ def test_matching_survives_a_killed_worker_and_runs_once(regions, workers):
     first = start(delay=30)
     proposal_submit(proposal=proposal, actor=resident)  # commits: follow-ups go to the queue
     match = FollowUp.objects.get(event__proposal=proposal, kind="match_members")
-    assert _wait_for(lambda: _lines(log, "start", "match"))  # the first worker is matching now
+    assert wait_for(lambda: _lines(log, "start", "match"))  # the first worker is matching now
     _kill(first)
     assert FollowUp.objects.get(pk=match.pk).state == FollowUpState.RUNNING
     assert not _lines(log, "done", "match") and not MemberMatch.objects.exists()
@@ -125,7 +110,7 @@ def test_matching_survives_a_killed_worker_and_runs_once(regions, workers):
     start(delay=0)
     time.sleep(1)
     followups_sweep(lease=datetime.timedelta(seconds=1))  # the dead worker's lease is over
-    assert _wait_for(lambda: FollowUp.objects.get(pk=match.pk).state == FollowUpState.DONE)
+    assert wait_for(lambda: FollowUp.objects.get(pk=match.pk).state == FollowUpState.DONE)
     time.sleep(5)  # any redelivery of the killed task's message arrives now, and must do nothing
     done = FollowUp.objects.get(pk=match.pk)
     assert done.state == FollowUpState.DONE and done.attempts == 2
@@ -143,13 +128,13 @@ def test_scoring_chunk_survives_a_killed_worker_and_is_counted_once(regions, wor
     first = start(delay=30, FAULT_CHUNK_SIZE="2")
     run, started = scoring_start(model=model, activate=True)
     assert started
-    assert _wait_for(lambda: _lines(log, "start", "write"))  # a write chunk is under way
+    assert wait_for(lambda: _lines(log, "start", "write"))  # a write chunk is under way
     _kill(first)
     killed_chunk = _lines(log, "start", "write")[0]
     assert not _lines(log, "done", "write")
 
     start(delay=0, FAULT_CHUNK_SIZE="2")  # the killed chunk's message comes back after 3 s
-    assert _wait_for(lambda: ScoringRun.objects.get(pk=run.pk).status == RunStatus.FINISHED, timeout=90)
+    assert wait_for(lambda: ScoringRun.objects.get(pk=run.pk).status == RunStatus.FINISHED, timeout=90)
     time.sleep(4)  # a late duplicate delivery must not count again
     run.refresh_from_db()
     chunks = len(run.ranges)

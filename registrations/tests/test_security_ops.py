@@ -10,14 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from registrations.models import Household, User
+from registrations.tests.processes import test_database_url
 
 OPS = settings.BASE_DIR / "ops"
-
-
-def _db_url() -> str:
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _run(*args, **env) -> subprocess.CompletedProcess:
@@ -37,13 +32,15 @@ def test_backup_then_restore_drill_into_a_scratch_database(personas, tmp_path):
     connection.close()  # let pg_dump and the drill see every committed row, and drop databases
     users = User.objects.count()
     assert users >= 11
-    backup = _run(OPS / "backup.sh", "-d", _db_url(), "-o", tmp_path / "backups", "-k", "30")
+    backup = _run(OPS / "backup.sh", "-d", test_database_url(), "-o", tmp_path / "backups", "-k", "30")
     assert backup.returncode == 0, backup.stderr
     dump = Path(backup.stdout.strip().splitlines()[-1])
     assert dump.exists() and Path(f"{dump}.sha256").exists()
     assert oct(dump.stat().st_mode)[-3:] == "600"  # personal data: owner only
 
-    drill = _run(OPS / "restore_drill.sh", dump, _db_url(), DRILL_DB=f"{settings.DATABASES['default']['NAME']}_drill")
+    drill = _run(
+        OPS / "restore_drill.sh", dump, test_database_url(), DRILL_DB=f"{settings.DATABASES['default']['NAME']}_drill"
+    )
     assert drill.returncode == 0, drill.stdout + drill.stderr
     assert f"ok registrations_user {users}" in drill.stdout
     assert "migrations ok" in drill.stdout and drill.stdout.rstrip().endswith("RESTORE DRILL OK")
@@ -53,23 +50,23 @@ def test_backup_then_restore_drill_into_a_scratch_database(personas, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_drill_fails_on_a_damaged_dump_and_on_missing_rows(personas, tmp_path):
     connection.close()
-    backup = _run(OPS / "backup.sh", "-d", _db_url(), "-o", tmp_path)
+    backup = _run(OPS / "backup.sh", "-d", test_database_url(), "-o", tmp_path)
     dump = Path(backup.stdout.strip().splitlines()[-1])
     scratch = f"{settings.DATABASES['default']['NAME']}_drill"
 
     # Rows written after the dump: the copy no longer matches an exact drill.
     Household.objects.create(kk_number="3204120101090099", village_id="32.04.12.2002", address="x", rt="1", rw="1")
     connection.close()
-    stale = _run(OPS / "restore_drill.sh", dump, _db_url(), DRILL_DB=scratch)
+    stale = _run(OPS / "restore_drill.sh", dump, test_database_url(), DRILL_DB=scratch)
     assert stale.returncode == 1 and "MISMATCH registrations_household restored=0 source=1" in stale.stderr
 
     damaged = tmp_path / "damaged.dump"
     damaged.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
-    broken = _run(OPS / "restore_drill.sh", damaged, _db_url(), DRILL_DB=scratch)
+    broken = _run(OPS / "restore_drill.sh", damaged, test_database_url(), DRILL_DB=scratch)
     assert broken.returncode != 0 and "RESTORE DRILL OK" not in broken.stdout
 
     Path(f"{dump}.sha256").write_text(f"{'0' * 64}  {dump.name}\n")
-    tampered = _run(OPS / "restore_drill.sh", dump, _db_url(), DRILL_DB=scratch)
+    tampered = _run(OPS / "restore_drill.sh", dump, test_database_url(), DRILL_DB=scratch)
     assert tampered.returncode == 1 and "checksum mismatch" in tampered.stderr
 
 

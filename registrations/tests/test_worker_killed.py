@@ -19,19 +19,15 @@ from registrations.models import FollowUp, FollowUpState
 from registrations.services.followups import followups_sweep
 from registrations.services.proposals import proposal_submit
 from registrations.tests.builders import complete_draft, confirmed_resident
+from registrations.tests.processes import test_database_url, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _start_worker(queue: str, mail_dir, delay: float) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "registrations.tests.slow_email.SlowFileBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
@@ -61,15 +57,6 @@ def _start_worker(queue: str, mail_dir, delay: float) -> subprocess.Popen:
     )
 
 
-def _wait_for(predicate, timeout: float = 40.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_followup_survives_a_killed_worker_and_runs_once(regions, personas, tmp_path):
     from dtsen_portal.celery import app
 
@@ -86,7 +73,7 @@ def test_followup_survives_a_killed_worker_and_runs_once(regions, personas, tmp_
         workers.append(first)
         proposal_submit(proposal=proposal, actor=resident)  # commits; the follow-up goes to the queue
         followup = FollowUp.objects.get(event__proposal=proposal, kind="notify_proposer")
-        assert _wait_for(lambda: FollowUp.objects.get(pk=followup.pk).state == FollowUpState.RUNNING)
+        assert wait_for(lambda: FollowUp.objects.get(pk=followup.pk).state == FollowUpState.RUNNING)
         os.killpg(first.pid, signal.SIGKILL)  # mid-task: the e-mail is not sent
         first.wait(timeout=10)
         assert list(mail_dir.iterdir()) == []
@@ -94,7 +81,7 @@ def test_followup_survives_a_killed_worker_and_runs_once(regions, personas, tmp_
         workers.append(_start_worker(queue, mail_dir, delay=0))
         time.sleep(1)
         followups_sweep(lease=datetime.timedelta(seconds=1))  # the dead worker's lease expired
-        assert _wait_for(lambda: FollowUp.objects.get(pk=followup.pk).state == FollowUpState.DONE)
+        assert wait_for(lambda: FollowUp.objects.get(pk=followup.pk).state == FollowUpState.DONE)
         time.sleep(4)  # let any redelivery of the killed task's message arrive: it must do nothing
         done = FollowUp.objects.get(pk=followup.pk)
         assert done.state == FollowUpState.DONE and done.attempts == 2
