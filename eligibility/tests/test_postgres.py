@@ -2,15 +2,15 @@
 benchmark's hand-written SQL floor agreeing with the portal's scores."""
 
 import random
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from eligibility import runs, scoring, tasks
 from eligibility.models import HouseholdScore, ModelStatus, RunStatus, ScoringRun
 from eligibility.tests.builders import household, member, score_model
+from registrations.tests.concurrency import at_once
 from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A
 
 pytestmark = pytest.mark.postgres
@@ -57,22 +57,7 @@ def test_two_simultaneous_triggers_start_one_run(regions, monkeypatch):
     # Transactional tests may run after a flush: no reliance on migration data.
     v1 = score_model({"constant": 1}, status=ModelStatus.ACTIVE, version=101)
     monkeypatch.setattr(tasks.scoring_prepare, "delay", lambda run_id: None)  # keep it "running"
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def trigger():
-        try:
-            barrier.wait()
-            run, started = runs.scoring_start(model=v1)
-            outcomes.append((run.pk, started))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=trigger) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = [(run.pk, started) for run, started in at_once(lambda: runs.scoring_start(model=v1))]
     assert sorted(started for _pk, started in outcomes) == [False, True]
     assert len({pk for pk, _started in outcomes}) == 1
     assert ScoringRun.objects.filter(status=RunStatus.RUNNING).count() == 1

@@ -10,13 +10,12 @@ imports of the same file in two threads at once need PostgreSQL.
 import csv
 import datetime
 import io
-import threading
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.urls import include, path, reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from registrations.models import Proposal, ProposalStatus
 from registrations.nik import build_nik
 from registrations.services.proposals import proposal_submit
 from registrations.tests.builders import complete_draft, confirmed_resident
+from registrations.tests.concurrency import at_once
 from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
@@ -441,26 +441,13 @@ def test_two_imports_of_the_same_file_at_once_store_and_flag_each_event_once(reg
     households = [make_household_with_members(VILLAGE_A, size=3) for _ in range(12)]
     rows, expected = _same_file_rows(households)
     body = events_csv(rows).getvalue()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def run():
-        try:
-            bad = []
-            barrier.wait()
-            result = import_population_events(io.BytesIO(body), on_bad_row=bad.append, chunk_size=8)
-            results.append((result, bad))
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        bad = []
+        return import_population_events(io.BytesIO(body), on_bad_row=bad.append, chunk_size=8), bad
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = at_once(run)
+    assert [r for r in results if isinstance(r, Exception)] == []
     _assert_stored_once(results, expected)
 
 

@@ -1,15 +1,13 @@
 """The whole path, step by step: who may act, what is refused, what is written."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Household, Member, Proposal, ProposalStatus
 from registrations.services.proposals import proposal_transition
 from registrations.storage import private_storage
 from registrations.tests.builders import photo_upload
+from registrations.tests.concurrency import at_once
 from verification.models import DeliberationStatus, Outcome
 from verification.services import approvals, musdes, review
 from verification.tests.workflow_helpers import (
@@ -265,24 +263,10 @@ def test_ministry_not_determined_needs_nothing_entered(personas):
 def test_twenty_officers_at_once_give_exactly_one_transition(personas):
     proposal = submitted_proposal()
     held_musdes(personas.operator_a, [proposal])
-    results: list[str] = []
-    barrier = threading.Barrier(20)
-
-    def act():
-        try:
-            barrier.wait()
-            proposal_transition(proposal_id=proposal.pk, name="verify", actor=personas.social_officer)
-            results.append("ok")
-        except (InvalidTransition, NotAllowed) as exc:
-            results.append(type(exc).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(
+        lambda: proposal_transition(proposal_id=proposal.pk, name="verify", actor=personas.social_officer), 20
+    )
+    results = [type(o).__name__ if isinstance(o, Exception) else "ok" for o in outcomes]
     assert results.count("ok") == 1 and results.count("InvalidTransition") == 19
     assert proposal.events.filter(to_status=ProposalStatus.VERIFIED).count() == 1
 
