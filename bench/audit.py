@@ -10,7 +10,7 @@ starting ``99``-free real districts, are removed again at the end).
 
 1. A population (``bench/_synth.py``: real villages, Faker id_ID names, valid NIKs) in
    households sharing a KK number; 2 % deceased, 2 % moved to another village. Loaded
-   through the import service (``verification.services.population``, its fast path).
+   through the import service (``verification.population``, its fast path).
 2. A register extract: whole households sampled from the population, with known faults
    injected, one per faulty row: a malformed NIK (length, date part, province), a
    well-formed unknown NIK, another village, another name, another birth date, the other
@@ -422,7 +422,7 @@ def run(scale: int, seed: int, work: Path, *, reuse: bool = False, profile: bool
 
     from registrations.models import Household
     from verification.audit.engine import audit_file
-    from verification.services.population import import_population
+    from verification.population.imports import import_population
 
     rng = random.Random(seed)
     register_rows = max(100, scale // 10)

@@ -16,7 +16,7 @@ random`` for the worst case), then times, in one run:
 * ``copy_s``: ``COPY`` of the file into a bare table of text columns (no checks, no index);
 * ``indexed_insert_s`` (context): those copied rows, unchecked, into an empty table with
   the population table's indexes;
-* ``import_s``: the portal's own import (``verification.services.population``) into the
+* ``import_s``: the portal's own import (``verification.population.imports``) into the
   empty population table: validation, normalised names, row hashes, upsert by NIK;
 * ``rerun_s``: the same import again (every row unchanged, nothing written).
 
@@ -203,7 +203,8 @@ def run(workdir: Path, rows: int, order: str) -> str:
     from django.db import connection
 
     from verification.models import PopulationRecord
-    from verification.services.population import BadRowCsvWriter, import_population
+    from verification.population.columns import BadRowCsvWriter
+    from verification.population.imports import import_population
 
     data = workdir / f"population-{rows}.csv"
     t0 = time.perf_counter()

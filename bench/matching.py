@@ -10,7 +10,7 @@ portal's per-member matching latency at the reference size.
 2. Per-member matching: the reference population is loaded into ``PopulationRecord``
    with the portal's import (``import_population``: COPY fast path on PostgreSQL), then
    ``--samples`` candidates (2,000 by default) are looked up one by one through
-   ``verification.services.matching`` exactly as ``match_member`` reads: the NIK lookup
+   ``verification.workflow.services.matching`` exactly as ``match_member`` reads: the NIK lookup
    and ``compare_member``, or, when the NIK is missing or not found,
    ``find_candidates`` (indexed blocking on birth date + sex in the district, then
    scoring), and ``duplicates_of``. Only the final ``MemberMatch`` write is left out.
@@ -53,7 +53,7 @@ def population_file(reference: Path, target: Path) -> None:
     The KK number is made up from the village's district (16 digits, a real province),
     one per 4 people, as family cards are.
     """
-    from verification.services.population import REQUIRED_COLUMNS
+    from verification.population.columns import REQUIRED_COLUMNS
 
     with (
         open(reference, newline="", encoding="utf-8") as source,
@@ -84,7 +84,7 @@ def load_population(directory: Path) -> tuple[int, float]:
     from django.db import connection
 
     from verification.models import PopulationRecord
-    from verification.services.population import import_population
+    from verification.population.imports import import_population
 
     data = directory / "population.csv"
     population_file(directory / "reference.csv", data)
@@ -137,7 +137,7 @@ def sample_members(directory: Path, count: int, seed: int) -> list[tuple[str, ob
 def lookup(member) -> str:
     """``match_member``'s reads, without its write; returns the path taken."""
     from verification.models import PopulationRecord
-    from verification.services.matching import compare_member, duplicates_of, find_candidates
+    from verification.workflow.services.matching import compare_member, duplicates_of, find_candidates
 
     record = PopulationRecord.objects.filter(nik=member.nik).first() if member.nik else None
     if record is None:

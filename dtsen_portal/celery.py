@@ -1,4 +1,4 @@
-"""Celery application. Tasks live in each app's ``tasks.py`` and stay thin."""
+"""Celery application. Tasks live in each app's ``tasks`` module or package and stay thin."""
 
 import os
 
@@ -9,5 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtsen_portal.settings")
 app = Celery("dtsen_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="tasks_population")
-app.autodiscover_tasks(related_name="tasks_audit")

@@ -13,16 +13,15 @@ urlpatterns = [
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("api/workflow/", include("verification.urls_api")),
+    path("api/workflow/", include("verification.workflow.api.urls")),
     path("api/lookup/", include("lookup.urls_api")),
     path("api/", include("registrations.urls.api")),
-    path("staf/musdes/", include("verification.urls_musdes")),
     path("kelayakan/", include("eligibility.urls")),
-    path("staf/kependudukan/", include("verification.urls")),
+    path("staf/kependudukan/", include("verification.population.urls")),
     path("", include("lookup.urls")),
-    path("staf/audit/", include("verification.urls_audit")),
+    path("staf/audit/", include("verification.audit.urls")),
     path("", include("registrations.urls.pages")),
-    path("staf/", include("verification.urls_staff")),
+    path("staf/", include("verification.workflow.urls")),
 ]
 
 handler403 = "registrations.views.errors.permission_denied"

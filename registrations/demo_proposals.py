@@ -239,7 +239,7 @@ def step_workflow(ctx: SeedContext) -> list[StepReport]:
     """A signed muskel in Pasawahan, then proposals carried to each later step, so every
     role has work waiting in its queue (and one household enters the register)."""
     from verification.models import Deliberation
-    from verification.services import approvals, musdes, review
+    from verification.workflow.services import approvals, musdes, review
 
     if Deliberation.objects.filter(village_id=WORKFLOW_VILLAGE, notes=WORKFLOW_MARKER).exists():
         return [StepReport("alur verifikasi demo", present=1)]

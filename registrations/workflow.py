@@ -3,7 +3,7 @@
 Each transition names the status it leaves, the status it reaches, and the one role
 that may make it (role separation: the hand that records a musdes outcome does not
 verify or approve). The service functions (``registrations.services.proposals`` for
-the proposer's steps, ``verification.services`` for the staff steps) look their move up
+the proposer's steps, ``verification.workflow.services`` for the staff steps) look their move up
 here; nothing else changes ``Proposal.status``.
 """
 

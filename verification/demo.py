@@ -13,7 +13,7 @@ from registrations.management.commands.seed_demo import SeedContext, StepReport
 from registrations.models import Household, Relation
 from registrations.nik import parse_nik
 from verification.models import PopulationEvent
-from verification.services.population_events import import_population_events
+from verification.population.events import import_population_events
 
 #: Villages whose registered households receive an event (one each), and what happens.
 DEMO_EVENTS = (

@@ -3,7 +3,7 @@
 A proposal carries its own copy of the household and members as proposed; the
 register (``Household``/``Member``) changes only when the ministry determines it.
 The status moves only through the services in ``registrations.services.proposals``
-and ``verification.services`` along the table in ``registrations.workflow``.
+and ``verification.workflow.services`` along the table in ``registrations.workflow``.
 """
 
 from django.conf import settings

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 HANDLERS = {
     "notify_proposer": "registrations.services.followups.notify_proposer",
-    "match_members": "verification.services.matching.run_matching_followup",
+    "match_members": "verification.workflow.services.matching.run_matching_followup",
 }
 MAX_ATTEMPTS = 8
 #: A claimed follow-up not finished within this lease is assumed lost (worker died).

@@ -4,7 +4,7 @@ Every status change goes through ``proposal_transition``: it locks the row, chec
 move against ``registrations.workflow.TRANSITIONS`` and the actor's role and region,
 writes the append-only event, and e-mails the proposer after commit. The proposer's
 steps (submit, resubmit, withdraw) are defined here; the staff steps live in
-``verification.services`` and call the same function.
+``verification.workflow.services`` and call the same function.
 """
 
 from __future__ import annotations

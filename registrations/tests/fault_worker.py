@@ -2,7 +2,7 @@
 
 ``python -m registrations.tests.fault_worker -A dtsen_portal worker ...`` starts an
 ordinary worker after wrapping two steps: the member matching of a proposal
-(``verification.services.matching.proposal_match``) and the writing of one scoring
+(``verification.workflow.services.matching.proposal_match``) and the writing of one scoring
 chunk (``eligibility.scoring.write_chunk``). Each call appends ``start <step> <key>``
 to ``FAULT_LOG``, sleeps ``FAULT_DELAY`` seconds (so a test can kill the process in
 the middle), runs the real step and appends ``done <step> <key>``. The log tells the
@@ -39,7 +39,7 @@ def main() -> None:
 
     django.setup()
     from eligibility import scoring
-    from verification.services import matching
+    from verification.workflow.services import matching
 
     if os.environ.get("FAULT_CHUNK_SIZE"):
         scoring.CHUNK_SIZE = int(os.environ["FAULT_CHUNK_SIZE"])

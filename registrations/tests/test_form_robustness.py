@@ -16,8 +16,10 @@ from registrations import forms as registration_forms
 from registrations.forms.clean import DEFAULT_MAX_LENGTH, refuse_control_characters
 from registrations.tests.builders import complete_draft
 from registrations.tests.logins import login
-from verification import forms as verification_forms
-from verification import forms_musdes, forms_review
+from verification.audit.forms import AuditUploadForm
+from verification.population.forms import PopulationUploadForm
+from verification.workflow.forms import musdes as forms_musdes
+from verification.workflow.forms import queues as forms_review
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -37,8 +39,8 @@ FORMS = {
     "field-visit": (forms_review.FieldVisitForm, ["notes"], ["visited_on"]),
     "regency-decree": (forms_review.RegencyDecreeForm, ["number"], ["document_date"]),
     "determination-batch": (forms_review.DeterminationForm, ["number", "period", "reason"], ["document_date"]),
-    "population-upload": (verification_forms.PopulationUploadForm, [], []),
-    "audit-upload": (verification_forms.AuditUploadForm, ["id_column"], []),
+    "population-upload": (PopulationUploadForm, [], []),
+    "audit-upload": (AuditUploadForm, ["id_column"], []),
     "score-model": (eligibility_forms.ModelWeightsForm, ["name", "notes"], []),
     "programme": (eligibility_forms.ProgrammeForm, ["name", "description"], []),
     "official-desil": (eligibility_forms.OfficialImportForm, [], []),  # period: a choice

@@ -1,7 +1,7 @@
 """Per-row audit rules: one register row (or proposed member) against its population record.
 
 Shared by the register audit (``engine``) and proposal matching
-(``verification/services/matching.py``), so a flag means the same thing everywhere.
+(``verification/workflow/services/matching.py``), so a flag means the same thing everywhere.
 What is benign and never flags (``names_agree``): case, spacing, punctuation, titles
 and degrees, the spelling variants of ``registrations.names``, word order, and one
 transposed or mistyped letter in a long name. Values are read leniently (dates in the

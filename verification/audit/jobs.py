@@ -6,7 +6,7 @@ State is a dict in the Django cache under ``register-audit:<job id>`` (Redis wit
 ``MEDIA_ROOT/audits/``: the upload (deleted once audited), the report as CSV and Excel,
 and the flagged rows with the register's and the population's values (JSON lines) for
 the drill-down. No model: the cache keeps this feature free of migrations; a job
-expires with its state (``services/upload_jobs.py``).
+expires with its state (``verification/uploads/jobs.py``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
 from verification.audit.reader import AuditInputError, open_source
 from verification.audit.report import FlagCsvWriter
-from verification.services.upload_jobs import JobStatus, JobStore, store_upload, user_may_upload
 from verification.spreadsheet import xlsx_cell
+from verification.uploads.jobs import JobStatus, JobStore, store_upload, user_may_upload
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
 
 
 def _enqueue(job_id: str) -> None:
-    from verification.tasks_audit import run_register_audit
+    from verification.tasks.audit import run_register_audit
 
     _JOBS.enqueue(job_id, lambda: run_register_audit.delay(job_id))
 

@@ -213,7 +213,7 @@ def link_chunked(job: LinkJob, *, chunks: int = 16, work_dir: Path | None = None
     """
     from celery import chord
 
-    from verification.tasks import link_records_chunk, link_records_merge
+    from verification.tasks.linkage import link_records_chunk, link_records_merge
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from verification.services.population import BadRowCsvWriter, PopulationImportError
+from verification.population.columns import BadRowCsvWriter, PopulationImportError
 
 
 class CsvImportCommand(BaseCommand):

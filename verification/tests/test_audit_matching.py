@@ -13,7 +13,7 @@ from registrations.tests.builders import complete_draft, confirmed_resident
 from registrations.tests.logins import login
 from verification.audit import flags as F
 from verification.models import MemberMatch, PopulationRecord
-from verification.services.matching import proposal_match
+from verification.workflow.services.matching import proposal_match
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from verification.tests.test_audit_engine import COLUMNS, KK_B, nik, population,
 pytestmark = pytest.mark.django_db
 
 urlpatterns = [
-    path("staf/audit/", include("verification.urls_audit")),
+    path("staf/audit/", include("verification.audit.urls")),
     path("", include("dtsen_portal.urls")),
 ]
 pages = pytest.mark.urls(__name__)

@@ -22,7 +22,7 @@ from registrations.tests.browser import (  # noqa: F401 - fixtures
 from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import VILLAGE_A
 from verification.models import FlagKind, LifeStatus, PopulationFlag, PopulationRecord
-from verification.services import population as population_services
+from verification.population import jobs
 from verification.tests.test_population_events import RECENT, events_csv, record_for
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_a_death_flag_is_raised_resolved_and_kept_from_another_village(
     record_for(head)
     body = events_csv([{"event_id": "MTI-UJI-1", "event_type": "death", "nik": head.nik, "event_date": RECENT}])
     queued = []
-    monkeypatch.setattr(population_services, "_enqueue", lambda *job: queued.append(job))  # the test plays the worker
+    monkeypatch.setattr(jobs, "_enqueue", lambda *job: queued.append(job))  # the test plays the worker
     base, problems = live_server.url, PageProblems()
 
     # Dinas Sosial (TOTP) uploads the events file and follows the progress.
@@ -62,7 +62,7 @@ def test_a_death_flag_is_raised_resolved_and_kept_from_another_village(
         page.get_by_role("button", name="Unggah dan impor").click()
         status = page.locator("#status-impor")
         expect(status).to_contain_text("Menunggu giliran")
-        population_services.job_run(*queued[0])  # the worker's turn; htmx polls every second
+        jobs.job_run(*queued[0])  # the worker's turn; htmx polls every second
         expect(status).to_contain_text("Selesai.")
         expect(status.locator("#jumlah-baru")).to_have_text("1")
         expect(status.locator("#jumlah-diperbarui")).to_have_text("1")

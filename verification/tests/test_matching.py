@@ -8,7 +8,7 @@ from registrations.models import Household, Member
 from registrations.services.proposals import proposal_submit
 from registrations.tests.builders import complete_draft, confirmed_resident
 from verification.models import MatchOutcome, MemberMatch, PopulationRecord
-from verification.services.matching import name_similarity, proposal_match
+from verification.workflow.services.matching import name_similarity, proposal_match
 
 pytestmark = pytest.mark.django_db
 

@@ -27,15 +27,15 @@ from registrations.tests.concurrency import at_once
 from registrations.tests.factories import make_household_with_members
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
-from verification.services import population as population_services
-from verification.services import population_events as events_services
-from verification.services.matching import proposal_match
-from verification.services.population_events import import_population_events, resolve_flag
+from verification.population import events, jobs
+from verification.population.events import import_population_events
+from verification.population.flags import resolve_flag
+from verification.workflow.services.matching import proposal_match
 
 pytestmark = pytest.mark.django_db
 
 urlpatterns = [
-    path("staf/kependudukan/", include("verification.urls")),
+    path("staf/kependudukan/", include("verification.population.urls")),
     path("", include("dtsen_portal.urls")),
 ]
 pages = pytest.mark.urls(__name__)
@@ -414,14 +414,14 @@ def test_rows_another_import_stored_meanwhile_count_as_unchanged(household, monk
     event = PopulationEvent.objects.get(event_key="id:D-9")
     assert event.record.nik == head.nik and event.kk_number == household.kk_number  # completed after the claim
     assert abs(timezone.now() - event.imported_at) < datetime.timedelta(minutes=5)
-    real = events_services._stored_hashes
+    real = events._stored_hashes
     reads = []
 
     def read_before_the_other_committed(keys):
         reads.append(keys)
         return {} if len(reads) == 1 else real(keys)
 
-    monkeypatch.setattr(events_services, "_stored_hashes", read_before_the_other_committed)
+    monkeypatch.setattr(events, "_stored_hashes", read_before_the_other_committed)
     second, bad = run_events(rows)
     assert len(reads) == 2  # the claim found both taken and read them again
     assert bad == [] and (second.inserted, second.unchanged, second.records_updated, second.flags) == (0, 2, 0, 0)
@@ -568,7 +568,7 @@ def test_upload_page_imports_an_events_file(client, personas, household, django_
         )
     assert response.status_code == 302, response.content
     job_id = response.url.rstrip("/").rsplit("/", 1)[-1]
-    job = population_services.job_get(job_id, personas.social_officer)
+    job = jobs.job_get(job_id, personas.social_officer)
     assert job["status"] == "done" and job["kind"] == "events"
     assert (job["inserted"], job["bad"], job["flags"], job["records_updated"]) == (1, 1, 1, 1)
     page = client.get(response.url)

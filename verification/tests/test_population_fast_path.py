@@ -13,7 +13,7 @@ import random
 import pytest
 
 from registrations.nik import build_nik
-from verification.services import population as services
+from verification.population import columns, reading
 
 VILLAGES = ["32.04.12.2001", "32.04.12.2002", "32.11.01.2003"]
 COLUMNS = "nik,kk_number,full_name,birth_place,birth_date,sex,village_code,address,rt,rw,status,status_date,moved_to"
@@ -115,14 +115,14 @@ def _collect(chunks) -> tuple[list[tuple], list[tuple], int, int]:
 def _both(path: str, chunk_size: int):
     results = []
     for fast in (True, False):
-        with services._open_text(path) as stream:
-            delimiter, index, fields = services._read_header(stream)
-            validate = services._RowValidator(index, "")
+        with reading._open_text(path) as stream:
+            delimiter, index, fields = reading._read_header(stream)
+            validate = columns._RowValidator(index, "")
             options = {"delimiter": delimiter, "validate": validate, "chunk_size": chunk_size, "serialize": lambda g: g}
             if fast:
-                chunks = services._chunks_from_path(path, fields=fields, **options)
+                chunks = reading._chunks_from_path(path, fields=fields, **options)
             else:
-                chunks = services._chunks(stream, **options)
+                chunks = reading._chunks(stream, **options)
             results.append(_collect(chunks))
     return results
 
@@ -158,11 +158,11 @@ def test_bytes_that_are_not_utf8_take_the_csv_path(tmp_path):
 
 
 def _arrow_chunks(path: str) -> list:
-    with services._open_text(path) as stream:
-        delimiter, index, fields = services._read_header(stream)
-    validate = services._RowValidator(index, "")
+    with reading._open_text(path) as stream:
+        delimiter, index, fields = reading._read_header(stream)
+    validate = columns._RowValidator(index, "")
     return list(
-        services._chunks_arrow(
+        reading._chunks_arrow(
             path, delimiter=delimiter, fields=fields, validate=validate, chunk_size=50, serialize=lambda g: g
         )
     )
@@ -170,5 +170,5 @@ def _arrow_chunks(path: str) -> list:
 
 def test_the_fast_reader_reads_quoted_line_breaks_itself_and_stops_at_a_short_row(tmp_path):
     assert _arrow_chunks(_file(tmp_path, random.Random(4), extras=IRREGULAR[:3]))
-    with pytest.raises(services._FastReadStopped):
+    with pytest.raises(reading._FastReadStopped):
         _arrow_chunks(_file(tmp_path, random.Random(4), extras=IRREGULAR))

@@ -23,14 +23,15 @@ from registrations.names import normalize_name
 from registrations.nik import build_nik
 from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import PopulationRecord
-from verification.services import population as services
-from verification.services.population_block import BlockValidator
+from verification.population import columns, imports, jobs, writing
+from verification.population.block import BlockValidator
+from verification.uploads.jobs import JobStatus
 
 pytestmark = pytest.mark.django_db
 
 #: This module is the URLconf of the page tests (``@pytest.mark.urls(__name__)``).
 urlpatterns = [
-    path("staf/kependudukan/", include("verification.urls")),
+    path("staf/kependudukan/", include("verification.population.urls")),
     path("", include("dtsen_portal.urls")),
 ]
 pages = pytest.mark.urls(__name__)
@@ -305,9 +306,9 @@ def test_duplicates_across_chunks_keep_the_first(tmp_path):
     errors = tmp_path / "salah.csv"
     result_lines = []
     with open(errors, "w", encoding="utf-8", newline="") as out:
-        result = services.import_population(
+        result = imports.import_population(
             write_csv(tmp_path, rows),
-            on_bad_row=services.BadRowCsvWriter(out),
+            on_bad_row=columns.BadRowCsvWriter(out),
             chunk_size=2,
             on_progress=lambda r: result_lines.append(r.lines),
         )
@@ -318,17 +319,17 @@ def test_duplicates_across_chunks_keep_the_first(tmp_path):
     assert PopulationRecord.objects.get(nik=person(3)["nik"]).full_name == "Warga Nomor 3"
     assert result_lines == sorted(result_lines) and result_lines[-1] == 9
     # The rerun, chunked the same way: every kept row unchanged, the same duplicates reported.
-    again = services.import_population(write_csv(tmp_path, rows), chunk_size=3)
+    again = imports.import_population(write_csv(tmp_path, rows), chunk_size=3)
     assert again.summary() == summary(8, unchanged=6, bad=2)
 
 
 def test_regional_scope_refuses_rows_and_records_outside_it(tmp_path):
     sumedang = person(2, village=OTHER_REGENCY_VILLAGE)
-    services.import_population(write_csv(tmp_path, [sumedang]))  # a national import put it there
+    imports.import_population(write_csv(tmp_path, [sumedang]))  # a national import put it there
     moved_in = dict(sumedang, village_code=VILLAGE_A)  # Bandung now claims that NIK
     rows = [person(1), person(3, village=OTHER_REGENCY_VILLAGE), moved_in]
     bad = []
-    result = services.import_population(write_csv(tmp_path, rows, name="b.csv"), scope="32.04", on_bad_row=bad.append)
+    result = imports.import_population(write_csv(tmp_path, rows, name="b.csv"), scope="32.04", on_bad_row=bad.append)
     assert result.summary() == summary(3, inserted=1, bad=2)
     assert [(b.line, b.reason) for b in bad] == [
         (3, "di luar wilayah Anda"),
@@ -338,7 +339,7 @@ def test_regional_scope_refuses_rows_and_records_outside_it(tmp_path):
 
 
 def test_no_scope_refuses_every_row(tmp_path):
-    result = services.import_population(write_csv(tmp_path, [person(1)]), scope=None)
+    result = imports.import_population(write_csv(tmp_path, [person(1)]), scope=None)
     assert result.summary() == summary(1, bad=1)
 
 
@@ -363,7 +364,7 @@ def test_no_scope_refuses_every_row(tmp_path):
     ],
 )
 def test_fast_name_key_agrees_with_normalize_name(name):
-    validator = services._RowValidator(services.parse_header(",".join(COLUMNS))[1], "")
+    validator = columns._RowValidator(columns.parse_header(",".join(COLUMNS))[1], "")
     collapsed = " ".join(name.split())
     assert validator.name_key(collapsed) == normalize_name(collapsed)
     assert validator.name_key(collapsed) == normalize_name(collapsed)  # and again, from the cache
@@ -372,9 +373,9 @@ def test_fast_name_key_agrees_with_normalize_name(name):
 
 
 def test_mask_nik():
-    assert services.mask_nik("3204125505900001") == "320412******0001"
-    assert services.mask_nik("123") == "***"
-    assert services.mask_nik("=HYPERLINK(1234)") == "'=HYPER******234)"
+    assert columns.mask_nik("3204125505900001") == "320412******0001"
+    assert columns.mask_nik("123") == "***"
+    assert columns.mask_nik("=HYPERLINK(1234)") == "'=HYPER******234)"
 
 
 def assert_records_match(rows):
@@ -400,15 +401,15 @@ def assert_records_match(rows):
 def scenario(tmp_path) -> list[str]:
     """A first load, a rerun, then a file with changes, duplicates and bad rows."""
     rows = [person(i, sex="LPMF"[i % 4], full_name=f"Dr. Ahmad Nomor {i}, S.E.") for i in range(1, 41)]
-    results = [services.import_population(write_csv(tmp_path, rows), chunk_size=7).summary()]
-    results.append(services.import_population(write_csv(tmp_path, rows), chunk_size=7).summary())
+    results = [imports.import_population(write_csv(tmp_path, rows), chunk_size=7).summary()]
+    results.append(imports.import_population(write_csv(tmp_path, rows), chunk_size=7).summary())
     changed = [dict(r) for r in rows]
     changed[5]["address"] = "Jl. Back\\slash\tTab"
     changed[9]["full_name"] = "Siti Aminah"
     changed.append(person(50, birth_place=""))
     changed.append(dict(changed[0], full_name="Ganda"))
     changed.append(person(51, birth_date="1990-13-01"))
-    results.append(services.import_population(write_csv(tmp_path, changed), chunk_size=7).summary())
+    results.append(imports.import_population(write_csv(tmp_path, changed), chunk_size=7).summary())
     assert_records_match(changed[:-2])
     assert PopulationRecord.objects.get(nik=changed[5]["nik"]).address == "Jl. Back\\slash Tab"
     return results
@@ -428,13 +429,13 @@ def test_scenario_on_this_database(tmp_path):
 @pytest.mark.postgres
 def test_postgres_copy_path_gives_the_same_results(tmp_path, monkeypatch):
     copies = []
-    original = services._PostgresWriter.write
+    original = writing._PostgresWriter.write
 
     def spy(self, chunk, columns):
         copies.append(chunk.count)
         return original(self, chunk, columns)
 
-    monkeypatch.setattr(services._PostgresWriter, "write", spy)
+    monkeypatch.setattr(writing._PostgresWriter, "write", spy)
     assert scenario(tmp_path) == SCENARIO_RESULTS  # the numbers the SQLite path gives
     assert copies and sum(copies) == 40 + 40 + 42
 
@@ -452,13 +453,13 @@ def test_a_bulk_load_rebuilds_every_index_and_a_later_import_upserts(tmp_path):
     before = _population_indexes()
     rows = [person(i) for i in range(1, 30)] + [person(3, full_name="Orang Lain")]  # line 31 repeats NIK 3
     bad = []
-    result = services.import_population(write_csv(tmp_path, rows), chunk_size=4, on_bad_row=bad.append)
+    result = imports.import_population(write_csv(tmp_path, rows), chunk_size=4, on_bad_row=bad.append)
     assert result.summary() == summary(read=30, inserted=29, bad=1)
     assert [(b.line, "ganda" in b.reason and "baris 4" in b.reason) for b in bad] == [(31, True)]
     assert _population_indexes() == before  # the PK, the NIK constraint and the three lookups
     assert PopulationRecord.objects.get(nik=rows[2]["nik"]).full_name == "Warga Nomor 3"  # the first row kept
     changed = [person(1, full_name="Nama Baru"), person(40)]
-    again = services.import_population(write_csv(tmp_path, changed, name="b.csv"), chunk_size=4)
+    again = imports.import_population(write_csv(tmp_path, changed, name="b.csv"), chunk_size=4)
     assert again.summary() == summary(read=2, inserted=1, updated=1)
 
 
@@ -471,7 +472,7 @@ def test_a_bulk_load_that_fails_leaves_the_table_as_it_was(tmp_path):
             raise RuntimeError("worker killed")
 
     with pytest.raises(RuntimeError):
-        services.import_population(
+        imports.import_population(
             write_csv(tmp_path, [person(i) for i in range(1, 20)]), chunk_size=4, on_progress=killed
         )
     assert PopulationRecord.objects.count() == 0
@@ -539,9 +540,9 @@ def test_social_officer_imports_and_out_of_scope_rows_are_reported(
     assert "no-store" in download["Cache-Control"]
     assert download["Content-Type"].startswith("text/csv")
     body = b"".join(download.streaming_content).decode()
-    masked = services.mask_nik(rows[2]["nik"])
+    masked = columns.mask_nik(rows[2]["nik"])
     assert body.splitlines() == ["line,nik,reason", f"4,{masked},di luar wilayah Anda"]
-    assert not services.upload_path(job_id).exists()  # the upload itself is not kept
+    assert not jobs.upload_path(job_id).exists()  # the upload itself is not kept
 
     # Another importer cannot see the job or its report.
     client.force_login(personas.ministry)
@@ -558,7 +559,7 @@ def test_the_progress_fragment_polls_while_running(client, personas):
         "owner": personas.ministry.pk,
         "filename": "besar.csv",
         "size": 1000,
-        "status": services.JobStatus.RUNNING,
+        "status": JobStatus.RUNNING,
         "lines_total": 400,
         "lines_done": 100,
         "read": 99,
@@ -608,15 +609,13 @@ def test_the_form_refuses_files_over_the_limit(client, personas, settings):
 
 
 def test_the_task_runs_a_stored_job(tmp_path, personas):
-    state = services.job_start(
-        user=personas.ministry, upload=upload("a.csv", csv_bytes([person(1), person(2, sex="")]))
-    )
-    from verification.tasks_population import import_population_upload
+    state = jobs.job_start(user=personas.ministry, upload=upload("a.csv", csv_bytes([person(1), person(2, sex="")])))
+    from verification.tasks.population import import_population_upload
 
-    import_population_upload.delay(state["id"], str(services.upload_path(state["id"])))
-    job = services.job_get(state["id"], personas.ministry)
-    assert job["status"] == services.JobStatus.DONE and (job["inserted"], job["bad"]) == (1, 1)
+    import_population_upload.delay(state["id"], str(jobs.upload_path(state["id"])))
+    job = jobs.job_get(state["id"], personas.ministry)
+    assert job["status"] == JobStatus.DONE and (job["inserted"], job["bad"]) == (1, 1)
     assert job["lines_total"] == job["lines_done"] == 3
-    assert services.report_path(state["id"]).read_text(encoding="utf-8").count("\n") == 2
-    assert services.job_get(state["id"], personas.admin) is None
-    assert services.job_run(state["id"], "/etc/passwd") is None  # only the job's own upload is read
+    assert jobs.report_path(state["id"]).read_text(encoding="utf-8").count("\n") == 2
+    assert jobs.job_get(state["id"], personas.admin) is None
+    assert jobs.job_run(state["id"], "/etc/passwd") is None  # only the job's own upload is read

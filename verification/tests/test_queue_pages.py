@@ -15,8 +15,6 @@ from registrations.selectors import member_duplicate_flags
 from registrations.tests.builders import photo_upload
 from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_B, make_user
 from verification.models import Assignment, Batch, BatchKind, FieldVisit, MatchOutcome, MemberMatch
-from verification.selectors import queue
-from verification.services import review
 from verification.tests.queue_helpers import queued, registered_household
 from verification.tests.workflow_helpers import (
     TODAY,
@@ -26,6 +24,8 @@ from verification.tests.workflow_helpers import (
     through_regency,
     verified,
 )
+from verification.workflow.selectors import queue
+from verification.workflow.services import review
 
 pytestmark = pytest.mark.django_db
 

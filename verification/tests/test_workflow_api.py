@@ -11,7 +11,6 @@ from registrations.models import DocumentAccess, Household, Proposal, ProposalSt
 from registrations.tests.builders import photo_upload
 from registrations.tests.personas import OTHER_REGENCY, REGENCY, make_user
 from verification.models import Batch, Deliberation, DeliberationItem, DeliberationStatus, FieldVisit, Outcome
-from verification.services import musdes
 from verification.tests.api_helpers import api_client, bulk_submitted, url
 from verification.tests.workflow_helpers import (
     TODAY,
@@ -21,6 +20,7 @@ from verification.tests.workflow_helpers import (
     through_regency,
     verified,
 )
+from verification.workflow.services import musdes
 
 pytestmark = pytest.mark.django_db
 

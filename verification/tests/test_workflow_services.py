@@ -9,7 +9,6 @@ from registrations.storage import private_storage
 from registrations.tests.builders import photo_upload
 from registrations.tests.concurrency import at_once
 from verification.models import DeliberationStatus, Outcome
-from verification.services import approvals, musdes, review
 from verification.tests.workflow_helpers import (
     TODAY,
     held_musdes,
@@ -18,6 +17,7 @@ from verification.tests.workflow_helpers import (
     through_regency,
     verified,
 )
+from verification.workflow.services import approvals, musdes, review
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from registrations.models import Proposal, Region
 from registrations.services.proposals import proposal_submit
 from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
 from verification.models import Outcome
-from verification.services import approvals, musdes, review
+from verification.workflow.services import approvals, musdes, review
 
 TODAY = datetime.date(2026, 11, 20)
 

@@ -1,13 +1,14 @@
 """``manage.py import_population FILE.csv``: upsert population (Dukcapil) records by NIK.
 
-Thin: the rules live in ``verification.services.population``. Prints
+Thin: the rules live in ``verification.population.imports``. Prints
 ``read=N inserted=N updated=N unchanged=N bad=N``; bad rows (``line,nik,reason``, NIK
 masked) go to stderr, or to ``--errors FILE.csv``. Bad rows do not fail the command;
 a file that cannot be imported at all (missing column, not CSV text) does.
 """
 
 from verification.management.csv_import import CsvImportCommand
-from verification.services.population import DEFAULT_CHUNK_SIZE, import_population
+from verification.population.columns import DEFAULT_CHUNK_SIZE
+from verification.population.imports import import_population
 
 
 class Command(CsvImportCommand):

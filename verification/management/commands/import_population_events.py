@@ -1,13 +1,14 @@
 """``manage.py import_population_events FILE.csv``: births, deaths, moves and KK changes.
 
-Thin: the rules live in ``verification.services.population_events`` (format in
+Thin: the rules live in ``verification.population.events`` (format in
 ``docs/population.md``). Prints ``read=N inserted=N unchanged=N bad=N records_created=N
 records_updated=N flags=N``; bad rows (``line,nik,reason``, NIK masked) go to stderr or
 to ``--errors FILE.csv`` and do not fail the command; an unreadable file does.
 """
 
 from verification.management.csv_import import CsvImportCommand
-from verification.services.population_events import DEFAULT_CHUNK_SIZE, import_population_events
+from verification.population.event_rows import DEFAULT_CHUNK_SIZE
+from verification.population.events import import_population_events
 
 
 class Command(CsvImportCommand):

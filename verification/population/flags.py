@@ -1,0 +1,62 @@
+"""Population flags: who sees them, counts, and resolving one."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.models import Role
+from verification.models import PopulationFlag
+
+#: Who sees population flags (each in their own region).
+FLAG_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER, Role.MINISTRY_STAFF, Role.ADMIN})
+
+
+def can_see_flags(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and (user.is_superuser or user.role in FLAG_ROLES)
+    )
+
+
+def flags_for(user):
+    """The flags ``user`` may see (their region; none for other roles)."""
+    if not can_see_flags(user):
+        return PopulationFlag.objects.none()
+    return PopulationFlag.objects.visible_to(user)
+
+
+def open_flag_counts(user) -> dict[str, int]:
+    """Open flags in the user's region, per kind (for the dashboard)."""
+    from django.db.models import Count
+
+    rows = flags_for(user).open().order_by().values("kind").annotate(n=Count("pk"))
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def resolve_flag(*, flag_id: int, user, note: str) -> PopulationFlag:
+    """Mark a flag handled, with the note saying how. A flag already resolved (someone
+    else was first) is refused, so the first note stands."""
+    from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
+
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Tulis catatan penyelesaian."), field="note")
+    if len(note) > 1000:
+        raise DomainError(_("Catatan paling banyak 1000 karakter."), field="note")
+    with transaction.atomic():
+        flag = flags_for(user).select_for_update().filter(pk=flag_id).first()
+        if flag is None:
+            raise NotAllowed(_("Tanda ini tidak ada di wilayah Anda."))
+        if flag.resolved_at is not None:
+            raise InvalidTransition(_("Tanda ini sudah diselesaikan."))
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = user
+        flag.resolution_note = note
+        flag.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    return flag
+
+
+def proposal_flags(proposal) -> list[PopulationFlag]:
+    """All flags of one proposal (its staff page), newest first."""
+    return list(PopulationFlag.objects.filter(proposal=proposal).select_related("event", "resolved_by"))

@@ -1,0 +1,183 @@
+"""Musdes / muskel (or SPTJM): open, pull proposals in, record outcomes, close, sign.
+
+Closing freezes the outcomes and renders the berita acara PDF; only when the operator
+uploads the signed scan do the proposals move (approved to the social office,
+rejected closed), each through ``proposal_transition`` with the minutes as reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.models import Proposal, ProposalStatus, Region, Role, User
+from registrations.scoping import user_can_reach_region
+from registrations.services.documents import discard_on_failure, process_or_refuse
+from registrations.services.proposals import proposal_transition
+from registrations.storage import private_storage, random_document_path
+from verification.models import (
+    Attendee,
+    Deliberation,
+    DeliberationBasis,
+    DeliberationItem,
+    DeliberationStatus,
+    Outcome,
+)
+from verification.workflow.services.documents import render_minutes_pdf
+
+
+def _ensure_operator_of(actor: User, village_code: str | None) -> None:
+    if actor.role != Role.VILLAGE_OPERATOR or not village_code or not user_can_reach_region(actor, village_code):
+        raise NotAllowed(_("Hanya operator desa/kelurahan ini yang mengelola musyawarahnya."))
+
+
+def _locked(deliberation_id: int, actor: User, *, status: str) -> Deliberation:
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation_id)
+    _ensure_operator_of(actor, deliberation.village_id)
+    if deliberation.status != status:
+        raise InvalidTransition(
+            _("Musyawarah ini sudah berstatus “%(status)s”.") % {"status": deliberation.get_status_display()}
+        )
+    return deliberation
+
+
+def deliberation_open(
+    *,
+    actor: User,
+    village: Region,
+    basis: str,
+    held_on: datetime.date,
+    place: str,
+    chair: str,
+    chair_position: str,
+    notes: str = "",
+) -> Deliberation:
+    _ensure_operator_of(actor, village.code if village else None)
+    if basis not in DeliberationBasis.values:
+        raise DomainError(_("Pilih dasar: musdes, muskel, atau SPTJM."), field="basis")
+    try:
+        with transaction.atomic():
+            return Deliberation.objects.create(
+                village=village,
+                basis=basis,
+                held_on=held_on,
+                place=place,
+                chair=chair,
+                chair_position=chair_position,
+                notes=notes,
+                opened_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Masih ada musyawarah yang terbuka di desa/kelurahan ini; tutup dulu yang itu.")) from exc
+
+
+def deliberation_add_attendee(*, deliberation_id: int, actor: User, name: str, position: str, signs: bool) -> Attendee:
+    with transaction.atomic():
+        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        return Attendee.objects.create(deliberation=deliberation, name=name, position=position, signs_minutes=signs)
+
+
+def deliberation_remove_attendee(*, deliberation_id: int, actor: User, attendee_id: int) -> None:
+    with transaction.atomic():
+        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        deliberation.attendees.filter(pk=attendee_id).delete()
+
+
+def deliberation_pull_proposals(*, deliberation_id: int, actor: User) -> int:
+    """Bring in every submitted proposal of the village (online and walk-in) that is
+    not already in another open deliberation. Returns how many were added."""
+    with transaction.atomic():
+        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        # A proposal already on an open deliberation's list, or on a closed one's that
+        # it was submitted before, is taken care of there.
+        waiting = (
+            Proposal.objects.filter(village_id=deliberation.village_id, status=ProposalStatus.SUBMITTED)
+            .exclude(deliberation_items__deliberation__status=DeliberationStatus.OPEN)
+            .exclude(
+                deliberation_items__deliberation__status=DeliberationStatus.CLOSED,
+                submitted_at__lte=F("deliberation_items__deliberation__closed_at"),
+            )
+            .order_by("submitted_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        items = [DeliberationItem(deliberation=deliberation, proposal_id=pk) for pk in waiting]
+        DeliberationItem.objects.bulk_create(items, ignore_conflicts=True)
+        return len(items)
+
+
+def deliberation_record_outcome(*, item_id: int, actor: User, outcome: str, reason: str = "") -> DeliberationItem:
+    reason = reason.strip()
+    if outcome not in (Outcome.APPROVED, Outcome.REJECTED, Outcome.DEFERRED, Outcome.PENDING):
+        raise DomainError(_("Hasil tidak dikenal."), field="outcome")
+    if outcome == Outcome.REJECTED and not reason:
+        raise DomainError(_("Alasan penolakan wajib dicatat dalam berita acara."), field="reason")
+    with transaction.atomic():
+        item = DeliberationItem.objects.select_for_update().select_related("deliberation").get(pk=item_id)
+        _locked(item.deliberation_id, actor, status=DeliberationStatus.OPEN)
+        item.outcome, item.reason = outcome, reason
+        item.recorded_by, item.recorded_at = actor, timezone.now()
+        item.save(update_fields=["outcome", "reason", "recorded_by", "recorded_at"])
+        return item
+
+
+def deliberation_close(*, deliberation_id: int, actor: User) -> Deliberation:
+    """Freeze the outcomes and render the berita acara (or SPTJM) for signing."""
+    with transaction.atomic():
+        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        items = list(deliberation.items.all())
+        if not items:
+            raise DomainError(_("Belum ada usulan yang dibahas."))
+        if any(i.outcome == Outcome.PENDING for i in items):
+            raise DomainError(_("Masih ada usulan yang belum dicatat hasilnya."))
+        signers = deliberation.attendees.filter(signs_minutes=True).count()
+        if deliberation.basis != DeliberationBasis.SPTJM and signers == 0:
+            raise DomainError(_("Catat peserta, minimal satu penanda tangan berita acara selain pimpinan."))
+        # Deferred proposals leave this deliberation and wait for the next one.
+        deliberation.items.filter(outcome=Outcome.DEFERRED).delete()
+        deliberation.status = DeliberationStatus.CLOSED
+        deliberation.closed_at = timezone.now()
+        pdf = render_minutes_pdf(deliberation)
+        name = private_storage().save(random_document_path("berita-acara", "pdf"), ContentFile(pdf))
+        deliberation.minutes_pdf = name
+        deliberation.save(update_fields=["status", "closed_at", "minutes_pdf"])
+        return deliberation
+
+
+def deliberation_sign(*, deliberation_id: int, actor: User, scan) -> Deliberation:
+    """Store the signed scan, then move every proposal per its recorded outcome."""
+    image = process_or_refuse(scan, kind="document", field="scan")
+    written: list[str] = []
+    with discard_on_failure(written):
+        name = private_storage().save(random_document_path("berita-acara/ttd"), ContentFile(image.content))
+        written.append(name)
+        with transaction.atomic():
+            deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.CLOSED)
+            deliberation.signed_scan = name
+            deliberation.signed_at = timezone.now()
+            deliberation.status = DeliberationStatus.SIGNED
+            deliberation.save(update_fields=["signed_scan", "signed_at", "status"])
+            basis = deliberation.get_basis_display()
+            for item in deliberation.items.select_related("proposal"):
+                proposal = item.proposal
+                if proposal.status != ProposalStatus.SUBMITTED or proposal.submitted_at > deliberation.closed_at:
+                    # Withdrawn or returned since the musdes, or resubmitted after it:
+                    # its outcome no longer applies; it waits for the next musdes.
+                    continue
+                approved = item.outcome == Outcome.APPROVED
+                reason = item.reason or _("Hasil %(basis)s tanggal %(date)s.") % {
+                    "basis": basis,
+                    "date": deliberation.held_on.strftime("%d-%m-%Y"),
+                }
+                proposal_transition(
+                    proposal_id=item.proposal_id,
+                    name="musdes_approve" if approved else "musdes_reject",
+                    actor=actor,
+                    reason=reason,
+                )
+            return deliberation
