@@ -15,7 +15,7 @@ class ObjectionEventInline(admin.TabularInline):
 
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
-    """Read-only: cases move only through ``lookup.services.objection_move``."""
+    """Read-only: cases move only through ``lookup.sanggah_workflow.objection_move``."""
 
     list_display = ["number", "kind", "village", "status", "created_at"]
     list_filter = ["status", "kind"]

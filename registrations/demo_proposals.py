@@ -35,6 +35,7 @@ from registrations.services import proposals as services
 from registrations.services.documents import store_processed_image
 from registrations.services.proposals import CONDITION_FIELDS
 from registrations.uploads import process_image_upload
+from registrations.workflow import proposal_transition
 
 RESIDENT_USERNAME = "warga"
 RESIDENT_VILLAGE = "32.04.12.2002"
@@ -222,7 +223,7 @@ def _make_proposal(key, actor, village, kk_number, *, size, serial, outcome) -> 
     if outcome == "withdraw":
         services.proposal_withdraw(proposal=proposal, actor=actor, reason="Keluarga pindah ke luar desa.")
     elif outcome == "return":
-        services.proposal_transition(
+        proposal_transition(
             proposal_id=proposal.pk,
             name="return_for_correction",
             actor=actor,

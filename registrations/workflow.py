@@ -1,16 +1,27 @@
-"""Every allowed move of a proposal, in one table.
+"""The proposal's state machine: every allowed move in one table, and the one mover.
 
-Each transition names the status it leaves, the status it reaches, and the one role
-that may make it (role separation: the hand that records a musdes outcome does not
-verify or approve). The service functions (``registrations.services.proposals`` for
-the proposer's steps, ``verification.workflow.services`` for the staff steps) look their move up
-here; nothing else changes ``Proposal.status``.
+Each transition names the statuses it leaves, the status it reaches, and the roles that
+may make it (role separation: the hand that records a musdes outcome does not verify
+or approve). ``proposal_transition`` (one proposal) and ``proposals_transition_batch``
+(a decree over thousands) are the only code that changes ``Proposal.status``; both lock
+the rows and ask ``_refusal`` the same questions. ``allowed_moves`` asks them too,
+without a lock, so pages and the API offer only what the mover would accept.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.models import Channel, Proposal, ProposalEvent, Role, User
 from registrations.models import ProposalStatus as S
-from registrations.models import Role
+from registrations.scoping import user_can_reach_region
+from registrations.services.followups import followups_create
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ def _t(name, source, target, roles, needs_reason=False) -> Transition:
 # The proposer (a resident online, or the village operator for a walk-in) submits,
 # withdraws before the musdes, and resubmits after correcting.
 PROPOSER_ROLES = {Role.RESIDENT, Role.VILLAGE_OPERATOR}
+PROPOSER_MOVES = frozenset({"submit", "resubmit", "withdraw"})
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -87,3 +99,208 @@ def step_group(name: str, actor_role: str) -> str:
 
 def transitions_from(status: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if status in t.source]
+
+
+def move_applies(proposal: Proposal, name: str) -> bool:
+    """Whether move ``name`` leaves the proposal's current status (the table's answer,
+    before any question of who asks)."""
+    return proposal.status in TRANSITIONS[name].source
+
+
+def is_proposer(proposal: Proposal, actor: User) -> bool:
+    """The resident who owns it, or the village operator for a walk-in of their village."""
+    if actor.role == Role.RESIDENT:
+        return proposal.applicant_id == actor.pk
+    if actor.role == Role.VILLAGE_OPERATOR:
+        return proposal.channel == Channel.OFFLINE and user_can_reach_region(actor, proposal.village_id)
+    return False
+
+
+# --- the guard both movers share --------------------------------------------------------------
+
+
+def _transition_for(name: str, actor: User, reason: str | None) -> Transition:
+    """The move, refused early when the actor's role never makes it or a reason it
+    needs is missing (``reason=None``: no reason is being given yet, only asked)."""
+    transition = TRANSITIONS[name]
+    if reason is not None and transition.needs_reason and not reason:
+        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
+    if actor.role not in transition.roles:
+        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
+    return transition
+
+
+def _refusal(proposal: Proposal, transition: Transition, actor: User, *, numbered: bool) -> DomainError | None:
+    """Why ``actor`` may not make ``transition`` on ``proposal`` now, or ``None``.
+
+    ``numbered`` names the proposal in the message (a batch must say which one refused).
+    Role separation reads the proposal's events, so it is asked last and only of
+    proposals the actor acted on before (``_acted_before``).
+    """
+    number = {"number": proposal.tracking_number}
+    if transition.name in PROPOSER_MOVES:
+        if not is_proposer(proposal, actor):
+            return NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
+    elif not user_can_reach_region(actor, proposal.village_id):
+        if numbered:
+            return NotAllowed(_("Usulan %(number)s di luar wilayah tugas Anda.") % number)
+        return NotAllowed(_("Usulan ini di luar wilayah tugas Anda."))
+    if proposal.status not in transition.source:
+        status = {"status": proposal.get_status_display()}
+        if numbered:
+            return InvalidTransition(_("Usulan %(number)s sudah berstatus “%(status)s”.") % (number | status))
+        return InvalidTransition(_("Usulan sudah berstatus “%(status)s”; langkah ini tidak dapat dilakukan.") % status)
+    return None
+
+
+def _role_separation_refusal(proposal: Proposal, name: str, actor: User) -> NotAllowed | None:
+    """Refuse an account that already acted on this proposal for another hand."""
+    group = step_group(name, actor.role)
+    if group == "proposer":
+        return None
+    by_target = {t.target: t.name for t in TRANSITIONS.values()}
+    for to_status, role in proposal.events.filter(actor=actor).values_list("to_status", "actor_role"):
+        earlier_name = "return_for_correction" if to_status == S.RETURNED else by_target.get(to_status)
+        if earlier_name and step_group(earlier_name, role) not in ("proposer", group):
+            return NotAllowed(
+                _(
+                    "Pemisahan peran: akun yang sama tidak boleh mencatat musyawarah dan "
+                    "memverifikasi/menyetujui usulan yang sama."
+                )
+            )
+    return None
+
+
+def _acted_before(proposal_ids: Iterable[int], actor: User) -> set[int]:
+    return set(
+        ProposalEvent.objects.filter(proposal_id__in=proposal_ids, actor=actor).values_list("proposal_id", flat=True)
+    )
+
+
+def ensure_move_allowed(proposal: Proposal, name: str, actor: User) -> None:
+    """Raise the mover's own refusal if ``actor`` may not make move ``name`` now.
+
+    For work that prepares a move (assigning a verifier, recording a field visit)
+    and must be refused exactly as the move itself would be.
+    """
+    transition = _transition_for(name, actor, reason=None)
+    refusal = _refusal(proposal, transition, actor, numbered=False) or _role_separation_refusal(proposal, name, actor)
+    if refusal is not None:
+        raise refusal
+
+
+def allowed_moves(proposal: Proposal, actor: User) -> list[str]:
+    """The moves ``actor`` could make on ``proposal`` now (for pages and the API)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    names = [
+        t.name
+        for t in transitions_from(proposal.status)
+        if actor.role in t.roles and _refusal(proposal, t, actor, numbered=False) is None
+    ]
+    if names and proposal.pk in _acted_before([proposal.pk], actor):
+        names = [n for n in names if _role_separation_refusal(proposal, n, actor) is None]
+    return names
+
+
+# --- the mover ---------------------------------------------------------------------------------
+
+
+def proposal_transition(*, proposal_id: int, name: str, actor: User, reason: str = "") -> ProposalEvent:
+    """Make one move of the workflow, or refuse it with a clear reason.
+
+    The row is locked (``select_for_update``) and its status re-read, so of two people
+    acting at once exactly one succeeds and the other is told the proposal has moved on.
+    """
+    reason = reason.strip()
+    transition = _transition_for(name, actor, reason)
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=proposal_id)
+        refusal = _refusal(proposal, transition, actor, numbered=False) or _role_separation_refusal(
+            proposal, name, actor
+        )
+        if refusal is not None:
+            raise refusal
+        previous = proposal.status
+        now = timezone.now()
+        proposal.status = transition.target
+        proposal.status_changed_at = now
+        fields = ["status", "status_changed_at", "updated_at"]
+        if transition.target == S.SUBMITTED:
+            proposal.submitted_at = now
+            fields.append("submitted_at")
+        try:
+            with transaction.atomic():
+                proposal.save(update_fields=fields)
+        except IntegrityError as exc:
+            raise Conflict(_("Sudah ada usulan lain yang masih berjalan untuk nomor KK ini.")) from exc
+        event = ProposalEvent.objects.create(
+            proposal=proposal,
+            actor=actor,
+            actor_role=actor.role,
+            from_status=previous,
+            to_status=transition.target,
+            reason=reason,
+        )
+        _followups([event])
+    return event
+
+
+def proposals_transition_batch(
+    *, proposal_ids: list[int], name: str, actor: User, reason: str = ""
+) -> list[ProposalEvent]:
+    """The same move over many proposals at once (a decree over 2,000 of them).
+
+    All or nothing: the rows are locked in primary-key order (so two batches cannot
+    deadlock), every one is checked as ``proposal_transition`` would, and one refusal
+    refuses the batch with the tracking number that caused it.
+    """
+    reason = reason.strip()
+    transition = _transition_for(name, actor, reason)
+    ids = sorted(set(proposal_ids))
+    if not ids:
+        raise DomainError(_("Pilih minimal satu usulan."))
+    with transaction.atomic():
+        proposals = list(
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("applicant")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        if len(proposals) != len(ids):
+            raise DomainError(_("Sebagian usulan tidak ditemukan."))
+        acted_before = _acted_before(ids, actor)
+        for proposal in proposals:
+            refusal = _refusal(proposal, transition, actor, numbered=True)
+            if refusal is None and proposal.pk in acted_before:
+                refusal = _role_separation_refusal(proposal, name, actor)
+            if refusal is not None:
+                raise refusal
+        now = timezone.now()
+        Proposal.objects.filter(pk__in=ids).update(status=transition.target, status_changed_at=now, updated_at=now)
+        events = ProposalEvent.objects.bulk_create(
+            [
+                ProposalEvent(
+                    proposal=p,
+                    actor=actor,
+                    actor_role=actor.role,
+                    from_status=p.status,
+                    to_status=transition.target,
+                    reason=reason,
+                )
+                for p in proposals
+            ]
+        )
+        for proposal in proposals:
+            proposal.status = transition.target
+        _followups(events)
+    return events
+
+
+def _followups(events: list[ProposalEvent]) -> None:
+    """Every status change e-mails the proposer; a submission also starts matching its
+    members against the population records. Both through the outbox, after commit."""
+    followups_create(events=events, kinds=["notify_proposer"])
+    submitted = [e for e in events if e.to_status == S.SUBMITTED]
+    if submitted:
+        followups_create(events=submitted, kinds=["match_members"])

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from lookup.indexing import lookup_index_village
 from lookup.models import LookupEntry, Objection, ObjectionStatus
-from lookup.services import objection_file, objection_move, pick_token
+from lookup.sanggah_workflow import objection_move
+from lookup.services import objection_file, pick_token
 from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
 from registrations.tests.builders import confirmed_resident, photo_upload
 from registrations.tests.personas import PASSWORD, VILLAGE_A, VILLAGE_B

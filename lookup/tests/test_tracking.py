@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from lookup.selectors import tracking_lookup
 from registrations.models import ProposalStatus
-from registrations.services.proposals import proposal_transition
 from registrations.tests.builders import complete_draft, confirmed_resident
+from registrations.workflow import proposal_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,9 @@ from registrations.views.documents import serve_private_document
 
 from ..forms import MissingNeighbourForm, MoveForm, ObjectionForm
 from ..models import Objection, ObjectionEvidence, ObjectionKind, ObjectionStatus
+from ..sanggah_workflow import MOVES, STAFF, moves_for, objection_move
 from ..selectors import objections_for_staff, objections_of_objector
-from ..services import MOVES, STAFF, moves_for, objection_file, objection_move, picked_person, resident_village
+from ..services import objection_file, picked_person, resident_village
 
 
 def _resident_or_refuse(request) -> str:

@@ -2,8 +2,7 @@
 
 A proposal carries its own copy of the household and members as proposed; the
 register (``Household``/``Member``) changes only when the ministry determines it.
-The status moves only through the services in ``registrations.services.proposals``
-and ``verification.workflow.services`` along the table in ``registrations.workflow``.
+The status moves only through the mover in ``registrations.workflow``, along its table.
 """
 
 from django.conf import settings
@@ -157,6 +156,12 @@ class Proposal(HouseholdConditions):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    def allowed_moves(self, user) -> list[str]:
+        """The workflow moves ``user`` could make now (``registrations.workflow``)."""
+        from registrations.workflow import allowed_moves
+
+        return allowed_moves(self, user)
 
     def clean(self):
         super().clean()

@@ -1,10 +1,10 @@
 """Proposals (usulan): drafting, documents, and the proposer's workflow steps.
 
-Every status change goes through ``proposal_transition``: it locks the row, checks the
-move against ``registrations.workflow.TRANSITIONS`` and the actor's role and region,
-writes the append-only event, and e-mails the proposer after commit. The proposer's
-steps (submit, resubmit, withdraw) are defined here; the staff steps live in
-``verification.workflow.services`` and call the same function.
+Every status change goes through the mover in ``registrations.workflow``
+(``proposal_transition``): it locks the row, checks the move against the transition
+table and the actor's role and region, writes the append-only event, and e-mails the
+proposer after commit. The proposer's steps (submit, resubmit, withdraw) are here; the
+staff steps live in ``verification.workflow.services`` and call the same mover.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ from registrations.models.proposals import EDITABLE_STATUSES
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.scoping import user_can_reach_region
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
-from registrations.services.followups import followups_create
-from registrations.workflow import TRANSITIONS, step_group
+from registrations.workflow import is_proposer, proposal_transition
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_MEMBERS = 20
@@ -51,15 +50,6 @@ def new_tracking_number(prefix: str = "US") -> str:
 
 
 # --- who may do what -------------------------------------------------------------------
-
-
-def is_proposer(proposal: Proposal, actor: User) -> bool:
-    """The resident who owns it, or the village operator for a walk-in of their village."""
-    if actor.role == Role.RESIDENT:
-        return proposal.applicant_id == actor.pk
-    if actor.role == Role.VILLAGE_OPERATOR:
-        return proposal.channel == Channel.OFFLINE and user_can_reach_region(actor, proposal.village_id)
-    return False
 
 
 def ensure_editable(proposal: Proposal, actor: User) -> None:
@@ -326,98 +316,14 @@ def proposal_problems(proposal: Proposal) -> list[str]:
     return problems
 
 
-# --- transitions -----------------------------------------------------------------------------
-
-
-def proposal_transition(*, proposal_id: int, name: str, actor: User, reason: str = "") -> ProposalEvent:
-    """Make one move of the workflow, or refuse it with a clear reason.
-
-    The row is locked (``select_for_update``) and its status re-read, so of two people
-    acting at once exactly one succeeds and the other is told the proposal has moved on.
-    """
-    transition = TRANSITIONS[name]
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
-    if actor.role not in transition.roles:
-        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
-    with transaction.atomic():
-        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=proposal_id)
-        if name in {"submit", "resubmit", "withdraw"}:
-            if not is_proposer(proposal, actor):
-                raise NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
-        elif not user_can_reach_region(actor, proposal.village_id):
-            raise NotAllowed(_("Usulan ini di luar wilayah tugas Anda."))
-        _ensure_role_separation(proposal, name, actor)
-        if proposal.status not in transition.source:
-            raise InvalidTransition(
-                _("Usulan sudah berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
-                % {"status": proposal.get_status_display()}
-            )
-        previous = proposal.status
-        now = timezone.now()
-        proposal.status = transition.target
-        proposal.status_changed_at = now
-        fields = ["status", "status_changed_at", "updated_at"]
-        if transition.target == ProposalStatus.SUBMITTED:
-            proposal.submitted_at = now
-            fields.append("submitted_at")
-        try:
-            with transaction.atomic():
-                proposal.save(update_fields=fields)
-        except IntegrityError as exc:
-            raise Conflict(_("Sudah ada usulan lain yang masih berjalan untuk nomor KK ini.")) from exc
-        event = ProposalEvent.objects.create(
-            proposal=proposal,
-            actor=actor,
-            actor_role=actor.role,
-            from_status=previous,
-            to_status=transition.target,
-            reason=reason,
-        )
-        _followups([event])
-    return event
-
-
-def _ensure_role_separation(proposal: Proposal, name: str, actor: User) -> None:
-    """Refuse an account that already acted on this proposal for another hand."""
-    group = step_group(name, actor.role)
-    if group == "proposer":
-        return
-    for earlier_name, earlier_role in _earlier_steps(proposal, actor):
-        earlier = step_group(earlier_name, earlier_role)
-        if earlier not in ("proposer", group):
-            raise NotAllowed(
-                _(
-                    "Pemisahan peran: akun yang sama tidak boleh mencatat musyawarah dan "
-                    "memverifikasi/menyetujui usulan yang sama."
-                )
-            )
-
-
-def _earlier_steps(proposal: Proposal, actor: User):
-    by_target = {t.target: t.name for t in TRANSITIONS.values()}
-    for to_status, role in proposal.events.filter(actor=actor).values_list("to_status", "actor_role"):
-        name = "return_for_correction" if to_status == ProposalStatus.RETURNED else by_target.get(to_status)
-        if name:
-            yield name, role
-
-
-def _followups(events: list[ProposalEvent]) -> None:
-    """Every status change e-mails the proposer; a submission also starts matching its
-    members against the population records. Both through the outbox, after commit."""
-    followups_create(events=events, kinds=["notify_proposer"])
-    submitted = [e for e in events if e.to_status == ProposalStatus.SUBMITTED]
-    if submitted:
-        followups_create(events=submitted, kinds=["match_members"])
+# --- the proposer's moves ------------------------------------------------------------------
 
 
 def proposal_submit(*, proposal: Proposal, actor: User) -> ProposalEvent:
     """The workflow's first transition: check the draft is complete, then submit it.
 
     A resident may submit only once the village operator has confirmed their identity.
-    Follow-up work (matching, later issues) is enqueued by the caller's
-    ``verification`` service on commit.
+    The mover enqueues the follow-ups (matching the members) on commit.
     """
     if actor.role == Role.RESIDENT:
         profile = getattr(actor, "resident", None)
@@ -432,66 +338,3 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> ProposalEvent:
 
 def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str) -> ProposalEvent:
     return proposal_transition(proposal_id=proposal.pk, name="withdraw", actor=actor, reason=reason)
-
-
-def proposals_transition_batch(
-    *, proposal_ids: list[int], name: str, actor: User, reason: str = ""
-) -> list[ProposalEvent]:
-    """The same move over many proposals at once (a decree over 2,000 of them).
-
-    All or nothing: the rows are locked in primary-key order (so two batches cannot
-    deadlock), every one is checked as ``proposal_transition`` would, and one refusal
-    refuses the batch with the tracking number that caused it.
-    """
-    transition = TRANSITIONS[name]
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
-    if actor.role not in transition.roles:
-        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
-    ids = sorted(set(proposal_ids))
-    if not ids:
-        raise DomainError(_("Pilih minimal satu usulan."))
-    with transaction.atomic():
-        proposals = list(
-            Proposal.objects.select_for_update(of=("self",))
-            .select_related("applicant")
-            .filter(pk__in=ids)
-            .order_by("pk")
-        )
-        if len(proposals) != len(ids):
-            raise DomainError(_("Sebagian usulan tidak ditemukan."))
-        acted_before = set(
-            ProposalEvent.objects.filter(proposal_id__in=ids, actor=actor).values_list("proposal_id", flat=True)
-        )
-        for proposal in proposals:
-            if not user_can_reach_region(actor, proposal.village_id):
-                raise NotAllowed(
-                    _("Usulan %(number)s di luar wilayah tugas Anda.") % {"number": proposal.tracking_number}
-                )
-            if proposal.status not in transition.source:
-                raise InvalidTransition(
-                    _("Usulan %(number)s sudah berstatus “%(status)s”.")
-                    % {"number": proposal.tracking_number, "status": proposal.get_status_display()}
-                )
-            if proposal.pk in acted_before:
-                _ensure_role_separation(proposal, name, actor)
-        now = timezone.now()
-        Proposal.objects.filter(pk__in=ids).update(status=transition.target, status_changed_at=now, updated_at=now)
-        events = ProposalEvent.objects.bulk_create(
-            [
-                ProposalEvent(
-                    proposal=p,
-                    actor=actor,
-                    actor_role=actor.role,
-                    from_status=p.status,
-                    to_status=transition.target,
-                    reason=reason,
-                )
-                for p in proposals
-            ]
-        )
-        for proposal, event in zip(proposals, events, strict=True):
-            proposal.status = transition.target
-            _followups([event])
-    return events

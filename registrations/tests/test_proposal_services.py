@@ -8,6 +8,7 @@ from registrations.models import Channel, Proposal, ProposalEvent, ProposalStatu
 from registrations.services import proposals as services
 from registrations.tests.builders import complete_draft, confirmed_resident, member_rows, photo_upload
 from registrations.tests.personas import VILLAGE_A, VILLAGE_B
+from registrations.workflow import proposal_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_withdraw_before_musdes_then_a_new_proposal_may_open(resident):
 def test_returned_proposal_is_corrected_and_resubmitted(resident, personas):
     proposal = complete_draft(resident)
     services.proposal_submit(proposal=proposal, actor=resident)
-    services.proposal_transition(
+    proposal_transition(
         proposal_id=proposal.pk, name="return_for_correction", actor=personas.operator_a, reason="Foto KK tidak terbaca"
     )
     proposal.refresh_from_db()
@@ -147,7 +148,7 @@ def test_other_residents_and_other_villages_cannot_touch_it(resident, personas):
         with pytest.raises(NotAllowed):
             services.proposal_save_members(proposal=proposal, actor=actor, members=member_rows())
     with pytest.raises(NotAllowed):
-        services.proposal_transition(
+        proposal_transition(
             proposal_id=proposal.pk, name="return_for_correction", actor=personas.operator_b, reason="x"
         )
 

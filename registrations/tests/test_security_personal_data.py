@@ -27,9 +27,9 @@ from registrations.models import (
     ResidentProfile,
     User,
 )
-from registrations.services.proposals import proposal_transition
 from registrations.services.retention import apply_retention
 from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
+from registrations.workflow import proposal_transition
 
 NIK = "3204121204850001"
 KK = "3204120101090007"

@@ -26,7 +26,7 @@ from registrations.forms import (
     ProposalStartForm,
     ReasonForm,
 )
-from registrations.models import Proposal, ProposalStatus, Role
+from registrations.models import Proposal, Role
 from registrations.selectors import (
     member_duplicate_flags,
     proposal_for_user,
@@ -35,6 +35,7 @@ from registrations.selectors import (
 )
 from registrations.services import proposals as services
 from registrations.views.common import form_error_from
+from registrations.workflow import is_proposer
 
 STEPS = [
     ("rumah-tangga", gettext_lazy("Rumah tangga")),
@@ -57,7 +58,7 @@ def _proposer_only(user) -> None:
 
 def _editable_or_status(request, proposal: Proposal):
     """Steps of a proposal that can no longer change send the visitor to its status page."""
-    if not services.is_proposer(proposal, request.user):
+    if not is_proposer(proposal, request.user):
         raise PermissionDenied
     if not proposal.is_editable:
         messages.info(request, _("Usulan ini sudah dikirim dan tidak dapat diubah."))
@@ -269,11 +270,7 @@ def _review_step(request, proposal: Proposal):
 def proposal_status(request, number: str):
     proposal = proposal_for_user(request.user, number)
     events = proposal.events.select_related("actor").all()
-    can_withdraw = services.is_proposer(proposal, request.user) and proposal.status in (
-        ProposalStatus.DRAFT,
-        ProposalStatus.SUBMITTED,
-        ProposalStatus.RETURNED,
-    )
+    can_withdraw = "withdraw" in proposal.allowed_moves(request.user)
     is_staff = request.user.is_portal_staff
     members = list(proposal.members.select_related("match__record") if is_staff else proposal.members.all())
     flags = member_duplicate_flags(proposal) if is_staff else {}
@@ -286,7 +283,7 @@ def proposal_status(request, number: str):
             "show_numbers": is_staff,
             "events": events,
             "can_withdraw": can_withdraw,
-            "can_edit": services.is_proposer(proposal, request.user) and proposal.is_editable,
+            "can_edit": is_proposer(proposal, request.user) and proposal.is_editable,
             "withdraw_form": ReasonForm(),
         },
     )

@@ -498,13 +498,16 @@ def test_detail_carries_niks_and_flags_and_every_read_is_logged(personas):
     assert body["conditions"]["no_fixed_income"] is True and sorted(body["programmes"]) == ["PBI_JK", "PKH"]
     assert [d["kind"] for d in body["documents"]] == ["kk"] and "image" not in body["documents"][0]
     assert [e["to_status"] for e in body["events"]] == ["diajukan"]
+    assert body["allowed_moves"] == ["return_for_correction"]  # verify waits for the musdes
+    operator = api_client(personas.operator_a).get(url("proposal-detail", proposal.tracking_number)).json()
+    assert operator["allowed_moves"] == ["musdes_approve", "musdes_reject", "return_for_correction"]
     officer.get(url("proposal-detail", proposal.tracking_number))
     logged = DocumentAccess.objects.filter(document_type="usulan_api", document_id=proposal.pk, variant="detail")
-    assert logged.count() == 2 and {a.user_id for a in logged} == {personas.social_officer.pk}
+    assert logged.count() == 3 and {a.user_id for a in logged} == {personas.social_officer.pk, personas.operator_a.pk}
     # Refused reads leave no trace and reveal nothing.
     assert api_client(personas.operator_b).get(url("proposal-detail", proposal.tracking_number)).status_code == 404
     assert api_client(personas.resident).get(url("proposal-detail", proposal.tracking_number)).status_code == 403
-    assert logged.count() == 2
+    assert logged.count() == 3
 
 
 def test_list_filters_and_no_personal_numbers(personas):

@@ -4,10 +4,10 @@ import pytest
 
 from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Household, Member, Proposal, ProposalStatus
-from registrations.services.proposals import proposal_transition
 from registrations.storage import private_storage
 from registrations.tests.builders import photo_upload
 from registrations.tests.concurrency import at_once
+from registrations.workflow import proposal_transition
 from verification.models import DeliberationStatus, Outcome
 from verification.tests.workflow_helpers import (
     TODAY,
@@ -309,3 +309,48 @@ def test_national_accounts_cannot_open_a_musdes(personas):
             chair="y",
             chair_position="z",
         )
+
+
+# --- what a proposal offers each hand (allowed_moves: the mover's own checks, unlocked) ---------
+
+
+def test_each_hand_is_offered_exactly_the_moves_the_mover_accepts(personas):
+    proposal = submitted_proposal()
+    assert proposal.allowed_moves(personas.operator_a) == ["musdes_approve", "musdes_reject", "return_for_correction"]
+    for outsider in (personas.operator_b, personas.regency_head, personas.ministry):
+        assert proposal.allowed_moves(outsider) == []
+    assert proposal.allowed_moves(personas.social_officer) == ["return_for_correction"]  # as the table has it
+    held_musdes(personas.operator_a, [proposal])
+    proposal.refresh_from_db()
+    assert proposal.allowed_moves(personas.social_officer) == ["return_for_correction", "verify", "verification_reject"]
+    # The operator who recorded the musdes may still return it (its own hand), nothing else.
+    assert proposal.allowed_moves(personas.operator_a) == ["return_for_correction"]
+    verified(personas.social_officer, proposal)
+    proposal.refresh_from_db()
+    assert proposal.allowed_moves(personas.social_officer) == []
+    assert proposal.allowed_moves(personas.regency_head) == ["regency_approve"]
+    # Every offered move is accepted by the mover, and a move not offered is refused.
+    with pytest.raises(InvalidTransition):
+        proposal_transition(proposal_id=proposal.pk, name="forward", actor=personas.provincial)
+    proposal_transition(proposal_id=proposal.pk, name="regency_approve", actor=personas.regency_head)
+
+
+def test_assigning_and_visiting_are_refused_as_the_verify_move_would_be(personas):
+    proposal = submitted_proposal()  # not through the musdes yet
+    with pytest.raises(InvalidTransition):
+        review.verifier_assign(proposal_id=proposal.pk, actor=personas.social_officer, verifier=personas.social_officer)
+    with pytest.raises(NotAllowed):
+        review.verifier_assign(proposal_id=proposal.pk, actor=personas.operator_a, verifier=personas.social_officer)
+
+
+def test_a_musdes_step_is_refused_in_a_status_that_does_not_allow_it(personas):
+    proposal = submitted_proposal()
+    d = held_musdes(personas.operator_a, [proposal])  # signed
+    with pytest.raises(InvalidTransition):
+        musdes.deliberation_add_attendee(
+            deliberation_id=d.pk, actor=personas.operator_a, name="Asep", position="Ketua RT", signs=True
+        )
+    with pytest.raises(InvalidTransition):
+        musdes.deliberation_close(deliberation_id=d.pk, actor=personas.operator_a)
+    with pytest.raises(NotAllowed):
+        musdes.deliberation_pull_proposals(deliberation_id=d.pk, actor=personas.operator_b)

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 
 from registrations.models import DocumentAccess, Proposal, User
 from registrations.selectors import member_duplicate_flags
-from registrations.services.proposals import CONDITION_FIELDS, proposal_transition
+from registrations.services.proposals import CONDITION_FIELDS
+from registrations.workflow import proposal_transition
 from verification.workflow.api.common import StaffApiMixin, scoped_proposal, workflow_proposals
 from verification.workflow.api.serializers import (
     AssignInput,
@@ -96,7 +97,7 @@ class ProposalDetailApi(StaffApiMixin, APIView):
             user=request.user, document_type="usulan_api", document_id=proposal.pk, variant="detail"
         )
         proposal.duplicate_flags = member_duplicate_flags(proposal)
-        return Response(WorkflowProposalDetail(proposal).data)
+        return Response(WorkflowProposalDetail(proposal, context={"request": request}).data)
 
 
 @extend_schema(tags=[TAG])

@@ -161,6 +161,9 @@ class WorkflowProposalDetail(serializers.ModelSerializer):
         help_text=_("Per NIK: di mana lagi NIK itu tercatat (rumah tangga terdaftar lain, usulan lain yang berjalan)."),
     )
     verifier = serializers.SerializerMethodField()
+    allowed_moves = serializers.SerializerMethodField(
+        help_text=_("Langkah alur kerja yang dapat dilakukan pemanggil pada usulan ini sekarang (mis. verify).")
+    )
 
     class Meta:
         model = Proposal
@@ -186,11 +189,15 @@ class WorkflowProposalDetail(serializers.ModelSerializer):
             "events",
             "duplicate_flags",
             "verifier",
+            "allowed_moves",
             "created_at",
             "submitted_at",
             "status_changed_at",
         ]
         read_only_fields = fields
+
+    def get_allowed_moves(self, proposal) -> list[str]:
+        return proposal.allowed_moves(self.context["request"].user)
 
     def get_verifier(self, proposal) -> str | None:
         assignment = getattr(proposal, "assignment", None)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from registrations.exceptions import Conflict, DomainError, NotAllowed
 from registrations.models import Proposal, Role, User
-from registrations.services.proposals import proposals_transition_batch
 from registrations.services.register import register_household_from_proposal
+from registrations.workflow import proposals_transition_batch
 from verification.models import Batch, BatchKind
 
 

@@ -15,12 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
-from registrations.models import Proposal, ProposalStatus, Region, Role, User
-from registrations.scoping import user_can_reach_region
+from registrations.exceptions import Conflict, DomainError
+from registrations.models import Proposal, ProposalStatus, Region, User
 from registrations.services.documents import discard_on_failure, process_or_refuse
-from registrations.services.proposals import proposal_transition
 from registrations.storage import private_storage, random_document_path
+from registrations.workflow import move_applies, proposal_transition
 from verification.models import (
     Attendee,
     Deliberation,
@@ -29,22 +28,8 @@ from verification.models import (
     DeliberationStatus,
     Outcome,
 )
+from verification.workflow.musdes_workflow import MUSDES_STEPS, ensure_village_operator, musdes_locked, musdes_move
 from verification.workflow.services.documents import render_minutes_pdf
-
-
-def _ensure_operator_of(actor: User, village_code: str | None) -> None:
-    if actor.role != Role.VILLAGE_OPERATOR or not village_code or not user_can_reach_region(actor, village_code):
-        raise NotAllowed(_("Hanya operator desa/kelurahan ini yang mengelola musyawarahnya."))
-
-
-def _locked(deliberation_id: int, actor: User, *, status: str) -> Deliberation:
-    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation_id)
-    _ensure_operator_of(actor, deliberation.village_id)
-    if deliberation.status != status:
-        raise InvalidTransition(
-            _("Musyawarah ini sudah berstatus “%(status)s”.") % {"status": deliberation.get_status_display()}
-        )
-    return deliberation
 
 
 def deliberation_open(
@@ -58,7 +43,7 @@ def deliberation_open(
     chair_position: str,
     notes: str = "",
 ) -> Deliberation:
-    _ensure_operator_of(actor, village.code if village else None)
+    ensure_village_operator(actor, village.code if village else None)
     if basis not in DeliberationBasis.values:
         raise DomainError(_("Pilih dasar: musdes, muskel, atau SPTJM."), field="basis")
     try:
@@ -79,13 +64,13 @@ def deliberation_open(
 
 def deliberation_add_attendee(*, deliberation_id: int, actor: User, name: str, position: str, signs: bool) -> Attendee:
     with transaction.atomic():
-        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        deliberation = musdes_locked(deliberation_id, actor, "add_attendee")
         return Attendee.objects.create(deliberation=deliberation, name=name, position=position, signs_minutes=signs)
 
 
 def deliberation_remove_attendee(*, deliberation_id: int, actor: User, attendee_id: int) -> None:
     with transaction.atomic():
-        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        deliberation = musdes_locked(deliberation_id, actor, "remove_attendee")
         deliberation.attendees.filter(pk=attendee_id).delete()
 
 
@@ -93,7 +78,7 @@ def deliberation_pull_proposals(*, deliberation_id: int, actor: User) -> int:
     """Bring in every submitted proposal of the village (online and walk-in) that is
     not already in another open deliberation. Returns how many were added."""
     with transaction.atomic():
-        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        deliberation = musdes_locked(deliberation_id, actor, "pull_proposals")
         # A proposal already on an open deliberation's list, or on a closed one's that
         # it was submitted before, is taken care of there.
         waiting = (
@@ -119,7 +104,7 @@ def deliberation_record_outcome(*, item_id: int, actor: User, outcome: str, reas
         raise DomainError(_("Alasan penolakan wajib dicatat dalam berita acara."), field="reason")
     with transaction.atomic():
         item = DeliberationItem.objects.select_for_update().select_related("deliberation").get(pk=item_id)
-        _locked(item.deliberation_id, actor, status=DeliberationStatus.OPEN)
+        musdes_locked(item.deliberation_id, actor, "record_outcome")
         item.outcome, item.reason = outcome, reason
         item.recorded_by, item.recorded_at = actor, timezone.now()
         item.save(update_fields=["outcome", "reason", "recorded_by", "recorded_at"])
@@ -129,7 +114,7 @@ def deliberation_record_outcome(*, item_id: int, actor: User, outcome: str, reas
 def deliberation_close(*, deliberation_id: int, actor: User) -> Deliberation:
     """Freeze the outcomes and render the berita acara (or SPTJM) for signing."""
     with transaction.atomic():
-        deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.OPEN)
+        deliberation = musdes_locked(deliberation_id, actor, "close")
         items = list(deliberation.items.all())
         if not items:
             raise DomainError(_("Belum ada usulan yang dibahas."))
@@ -140,13 +125,11 @@ def deliberation_close(*, deliberation_id: int, actor: User) -> Deliberation:
             raise DomainError(_("Catat peserta, minimal satu penanda tangan berita acara selain pimpinan."))
         # Deferred proposals leave this deliberation and wait for the next one.
         deliberation.items.filter(outcome=Outcome.DEFERRED).delete()
-        deliberation.status = DeliberationStatus.CLOSED
+        deliberation.status = MUSDES_STEPS["close"].target  # the minutes say "closed"
         deliberation.closed_at = timezone.now()
         pdf = render_minutes_pdf(deliberation)
-        name = private_storage().save(random_document_path("berita-acara", "pdf"), ContentFile(pdf))
-        deliberation.minutes_pdf = name
-        deliberation.save(update_fields=["status", "closed_at", "minutes_pdf"])
-        return deliberation
+        deliberation.minutes_pdf = private_storage().save(random_document_path("berita-acara", "pdf"), ContentFile(pdf))
+        return musdes_move(deliberation, "close", fields=["closed_at", "minutes_pdf"])
 
 
 def deliberation_sign(*, deliberation_id: int, actor: User, scan) -> Deliberation:
@@ -157,27 +140,21 @@ def deliberation_sign(*, deliberation_id: int, actor: User, scan) -> Deliberatio
         name = private_storage().save(random_document_path("berita-acara/ttd"), ContentFile(image.content))
         written.append(name)
         with transaction.atomic():
-            deliberation = _locked(deliberation_id, actor, status=DeliberationStatus.CLOSED)
+            deliberation = musdes_locked(deliberation_id, actor, "sign")
             deliberation.signed_scan = name
             deliberation.signed_at = timezone.now()
-            deliberation.status = DeliberationStatus.SIGNED
-            deliberation.save(update_fields=["signed_scan", "signed_at", "status"])
+            musdes_move(deliberation, "sign", fields=["signed_scan", "signed_at"])
             basis = deliberation.get_basis_display()
             for item in deliberation.items.select_related("proposal"):
                 proposal = item.proposal
-                if proposal.status != ProposalStatus.SUBMITTED or proposal.submitted_at > deliberation.closed_at:
+                move = "musdes_approve" if item.outcome == Outcome.APPROVED else "musdes_reject"
+                if not move_applies(proposal, move) or proposal.submitted_at > deliberation.closed_at:
                     # Withdrawn or returned since the musdes, or resubmitted after it:
                     # its outcome no longer applies; it waits for the next musdes.
                     continue
-                approved = item.outcome == Outcome.APPROVED
                 reason = item.reason or _("Hasil %(basis)s tanggal %(date)s.") % {
                     "basis": basis,
                     "date": deliberation.held_on.strftime("%d-%m-%Y"),
                 }
-                proposal_transition(
-                    proposal_id=item.proposal_id,
-                    name="musdes_approve" if approved else "musdes_reject",
-                    actor=actor,
-                    reason=reason,
-                )
+                proposal_transition(proposal_id=item.proposal_id, name=move, actor=actor, reason=reason)
             return deliberation

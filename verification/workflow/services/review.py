@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from registrations.exceptions import DomainError, NotAllowed
-from registrations.models import Proposal, ProposalStatus, Role, User
-from registrations.scoping import user_can_reach_region
+from registrations.models import Proposal, Role, User
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
-from registrations.services.proposals import CONDITION_FIELDS, proposal_transition
+from registrations.services.proposals import CONDITION_FIELDS
+from registrations.workflow import ensure_move_allowed, proposal_transition
 from verification.models import Assignment, FieldVisit, FieldVisitPhoto, FieldVisitResult
 
 MAX_VISIT_PHOTOS = 6
@@ -22,20 +22,15 @@ _RESULT_TO_TRANSITION = {
 }
 
 
-def _ensure_social_officer(actor: User, proposal: Proposal) -> None:
-    if actor.role != Role.SOCIAL_OFFICER or not user_can_reach_region(actor, proposal.village_id):
-        raise NotAllowed(_("Hanya Dinas Sosial kabupaten/kota ini yang memverifikasi usulan ini."))
-
-
 def verifier_assign(*, proposal_id: int, actor: User, verifier: User) -> Assignment:
+    """Name the officer who visits; only while the proposal waits for verification,
+    and only by an officer who could verify it (the workflow's own check)."""
     proposal = Proposal.objects.get(pk=proposal_id)
-    _ensure_social_officer(actor, proposal)
+    ensure_move_allowed(proposal, "verify", actor)
     if verifier.role != Role.SOCIAL_OFFICER or verifier.region_id != actor.region_id or not verifier.is_active:
         raise DomainError(
             _("Verifikator harus petugas Dinas Sosial aktif dari kabupaten/kota yang sama."), field="verifier"
         )
-    if proposal.status != ProposalStatus.MUSDES_APPROVED:
-        raise DomainError(_("Hanya usulan yang menunggu verifikasi yang dapat ditugaskan."))
     assignment, _created = Assignment.objects.update_or_create(
         proposal=proposal, defaults={"verifier": verifier, "assigned_by": actor}
     )
@@ -72,15 +67,13 @@ def field_visit_record(
             stored.append((name, thumb, image.sha256))
         with transaction.atomic():
             proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal_id)
-            _ensure_social_officer(actor, proposal)
+            ensure_move_allowed(proposal, "verify", actor)  # a visit is the verification hand's work
             assignment = Assignment.objects.filter(proposal=proposal).select_related("verifier").first()
             if assignment and assignment.verifier_id != actor.pk:
                 raise NotAllowed(
                     _("Usulan ini ditugaskan kepada %(name)s.")
                     % {"name": assignment.verifier.get_full_name() or assignment.verifier.username}
                 )
-            if proposal.status != ProposalStatus.MUSDES_APPROVED:
-                raise DomainError(_("Usulan ini tidak sedang menunggu verifikasi."))
             values = {f: conditions.get(f) for f in CONDITION_FIELDS}
             for f in FieldVisit.INDICATOR_FIELDS + FieldVisit.ASSET_FIELDS:
                 values[f] = bool(values[f])

@@ -16,6 +16,7 @@ from registrations.permissions import staff_required
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import Deliberation, DeliberationStatus
 from verification.workflow.forms.musdes import AttendeeForm, DeliberationOpenForm, OutcomeFormSet, SignedScanForm
+from verification.workflow.musdes_workflow import musdes_steps_allowed
 from verification.workflow.services import musdes as services
 
 
@@ -58,7 +59,7 @@ def deliberation_detail(request, pk: int):
     for item, form in zip(items, formset.forms, strict=True):
         head = next((m for m in item.proposal.members.all() if m.relation == "kepala"), None)
         rows.append({"item": item, "form": form, "head": head})
-    is_operator = request.user.role == Role.VILLAGE_OPERATOR
+    steps = musdes_steps_allowed(d, request.user)
     return render(
         request,
         "verification/musdes/detail.html",
@@ -69,8 +70,8 @@ def deliberation_detail(request, pk: int):
             "attendees": d.attendees.all(),
             "attendee_form": AttendeeForm(),
             "scan_form": SignedScanForm(),
-            "can_edit": is_operator and d.status == DeliberationStatus.OPEN,
-            "can_sign": is_operator and d.status == DeliberationStatus.CLOSED,
+            "can_edit": "record_outcome" in steps,
+            "can_sign": "sign" in steps,
         },
     )
 

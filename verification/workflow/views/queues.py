@@ -87,7 +87,7 @@ def _proposal_for_officer(request, number: str) -> Proposal:
 def verification_detail(request, number: str):
     """The proposal as the officer checks it, and the field-visit form."""
     proposal = _proposal_for_officer(request, number)
-    waiting = proposal.status == ProposalStatus.MUSDES_APPROVED
+    waiting = "verify" in proposal.allowed_moves(request.user)
     form = FieldVisitForm(request.POST or None, request.FILES or None, initial=FieldVisitForm.initial_from(proposal))
     if request.method == "POST":
         if not waiting:

@@ -1,0 +1,77 @@
+"""The musdes's state machine: what may be done to a deliberation in each status, and
+the one mover.
+
+A deliberation is ``open`` while the village records attendees and outcomes, ``closed``
+once its berita acara is rendered for signing (outcomes frozen), and ``signed`` when
+the signed scan is stored and the proposals have moved. Steps that edit an open
+deliberation keep its status (``target`` is ``None``). Every service in
+``services/musdes.py`` begins with ``musdes_locked`` and ends with ``musdes_move`` when
+its step changes the status; none reads ``status`` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from registrations.exceptions import InvalidTransition, NotAllowed
+from registrations.models import Role, User
+from registrations.scoping import user_can_reach_region
+from verification.models import Deliberation, DeliberationStatus
+
+S = DeliberationStatus
+
+
+@dataclass(frozen=True)
+class MusdesStep:
+    name: str
+    source: frozenset[str]
+    target: str | None = None
+
+
+MUSDES_STEPS: dict[str, MusdesStep] = {
+    s.name: s
+    for s in [
+        MusdesStep("add_attendee", frozenset({S.OPEN})),
+        MusdesStep("remove_attendee", frozenset({S.OPEN})),
+        MusdesStep("pull_proposals", frozenset({S.OPEN})),
+        MusdesStep("record_outcome", frozenset({S.OPEN})),
+        MusdesStep("close", frozenset({S.OPEN}), S.CLOSED),
+        MusdesStep("sign", frozenset({S.CLOSED}), S.SIGNED),
+    ]
+}
+
+
+def ensure_village_operator(actor: User, village_code: str | None) -> None:
+    """Only the operator of the deliberation's own village runs it."""
+    if actor.role != Role.VILLAGE_OPERATOR or not village_code or not user_can_reach_region(actor, village_code):
+        raise NotAllowed(_("Hanya operator desa/kelurahan ini yang mengelola musyawarahnya."))
+
+
+def musdes_steps_allowed(deliberation: Deliberation, user: User) -> set[str]:
+    """The steps ``user`` could take on ``deliberation`` now (for pages)."""
+    try:
+        ensure_village_operator(user, deliberation.village_id)
+    except NotAllowed:
+        return set()
+    return {s.name for s in MUSDES_STEPS.values() if deliberation.status in s.source}
+
+
+def musdes_locked(deliberation_id: int, actor: User, step: str) -> Deliberation:
+    """Lock the deliberation (inside the caller's transaction) and refuse ``step`` unless
+    the actor runs this village's musdes and its status allows the step."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation_id)
+    ensure_village_operator(actor, deliberation.village_id)
+    if deliberation.status not in MUSDES_STEPS[step].source:
+        raise InvalidTransition(
+            _("Musyawarah ini sudah berstatus “%(status)s”.") % {"status": deliberation.get_status_display()}
+        )
+    return deliberation
+
+
+def musdes_move(deliberation: Deliberation, step: str, *, fields: list[str]) -> Deliberation:
+    """Save a locked deliberation in its step's target status, with ``fields`` the step set."""
+    deliberation.status = MUSDES_STEPS[step].target
+    deliberation.save(update_fields=["status", *fields])
+    return deliberation
