@@ -36,6 +36,7 @@ from registrations.management.commands.seed_demo import (
 )
 from registrations.models import Household, Member
 from registrations.models.choices import Disability, Education, Occupation, Relation, Sex
+from registrations.scoping import q_within
 
 from .models import HouseholdScore, Programme, Quota, RecipientResult, ScoreModel
 from .runs import RunRefused, determination_run_now, scoring_run_now
@@ -140,7 +141,7 @@ def step_eligibility(ctx: SeedContext) -> list[StepReport]:
     reports.append(StepReport("skor dan desil", created=scored - scored_before, present=scored_before))
 
     # Quotas for both demo regencies, every programme, the demo period.
-    households = {code: registered.filter(village__code__startswith=f"{code}.").count() for code in DEMO_REGENCIES}
+    households = {code: registered.filter(q_within("village_id", code)).count() for code in DEMO_REGENCIES}
     created = present = 0
     programmes = list(Programme.objects.filter(active=True).order_by("id"))
     for programme in programmes:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import ProgrammeCode
 from registrations.models.households import sixteen_digits
-from registrations.scoping import RegionScopedQuerySet, region_scope
+from registrations.scoping import RegionScopedQuerySet
 
 from .periods import PERIOD_PATTERN, period_validator
 from .variables import VARIABLE_CHOICES, VARIABLE_CODES
@@ -43,24 +43,12 @@ def _period_check(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(period__regex=PERIOD_PATTERN), name=name)
 
 
-class CodeScopedQuerySet(models.QuerySet):
-    """Rows carrying a copy of their village code as text (``village_code``).
+class CodeScopedQuerySet(RegionScopedQuerySet):
+    """Rows carrying a copy of their village code as text (``village_code``): scoped by
+    ``registrations.scoping`` like every other region-owned row."""
 
-    The reach still comes from ``registrations.scoping.region_scope``; only the column
-    differs (text, not a foreign key), so the prefix test is written out here.
-    """
-
-    code_field = "village_code"
-
-    def visible_to(self, user):
-        scope = region_scope(user)
-        if scope is None:
-            return self.none()
-        if scope == "":
-            return self
-        return self.filter(
-            models.Q(**{self.code_field: scope}) | models.Q(**{f"{self.code_field}__startswith": f"{scope}."})
-        )
+    region_field = "village_code"
+    region_field_is_text = True
 
 
 # --- Score models -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from registrations.models import Household, Region, ResidentProfile, Role
-from registrations.scoping import region_scope
+from registrations.scoping import q_within, region_scope
 
 from . import determination, scoring
 from .models import (
@@ -202,7 +202,7 @@ def distribution(user, period: str | None, regency: str | None = None) -> Distri
     )
     quotas = Quota.objects.filter(period=period).visible_to(user) if period else Quota.objects.none()
     if regency:
-        code_q = Q(village_code__startswith=f"{regency}.")
+        code_q = q_within("village_code", regency)
         scores, results = scores.filter(code_q), results.filter(code_q)
         quotas = quotas.filter(regency_id=regency)
 

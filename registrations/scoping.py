@@ -38,36 +38,58 @@ def region_scope(user: User | None) -> str | None:
     return user.region_id
 
 
+# --- the one prefix test, in the three places it runs ----------------------------------------
+
+
+def code_within(code: str, region: str) -> bool:
+    """Whether ``code`` is region ``region`` or lies below it (Python)."""
+    return code == region or code.startswith(f"{region}.")
+
+
+def q_within(column: str, region: str) -> models.Q:
+    """Rows whose code ``column`` is ``region`` or lies below it (the ORM; ``column`` is a
+    text column or a Region foreign key's ``..._id``/``...__code``)."""
+    return models.Q(**{column: region}) | models.Q(**{f"{column}__startswith": f"{region}."})
+
+
+def sql_within(column: str, region: str) -> tuple[str, list[str]]:
+    """The same test for raw SQL: a fragment with two placeholders, and its parameters."""
+    return f"({column} = %s OR {column} LIKE %s)", [region, f"{region}.%"]
+
+
 def code_in_scope(code: str | None, scope: str | None) -> bool:
     if scope is None or code is None:
         return False
-    return scope == NATIONAL or code == scope or code.startswith(f"{scope}.")
+    return scope == NATIONAL or code_within(code, scope)
 
 
 def user_can_reach_region(user: User | None, code: str | None) -> bool:
     return code_in_scope(code, region_scope(user))
 
 
-def scope_filter(field: str, scope: str | None) -> models.Q:
-    """A ``Q`` restricting ``field`` (a FK to Region, or a code column) to ``scope``."""
+def scope_filter(field: str, scope: str | None, *, text: bool = False) -> models.Q:
+    """A ``Q`` restricting ``field`` to ``scope``: a foreign key to Region, or with
+    ``text=True`` a column holding region codes as text (e.g. ``village_code``)."""
     if scope is None:
         return models.Q(pk__in=[])
     if scope == NATIONAL:
         return models.Q()
     # The region's primary key is its code, so ``village__code`` reads the foreign-key
     # column itself; Django trims the join.
-    column = field if field == "code" or field.endswith("__code") else f"{field}__code"
-    return models.Q(**{column: scope}) | models.Q(**{f"{column}__startswith": f"{scope}."})
+    column = field if text or field == "code" or field.endswith("__code") else f"{field}__code"
+    return q_within(column, scope)
 
 
 class RegionScopedQuerySet(models.QuerySet):
     """A queryset whose rows belong to a region; subclasses name the path to it."""
 
-    #: Path from the model to its Region foreign key (e.g. ``"household__village"``).
+    #: Path from the model to its Region foreign key (e.g. ``"household__village"``),
+    #: or to a text column of region codes when ``region_field_is_text``.
     region_field: str = "region"
+    region_field_is_text: bool = False
 
     def visible_to(self, user: User | None):
-        return self.filter(scope_filter(self.region_field, region_scope(user)))
+        return self.filter(scope_filter(self.region_field, region_scope(user), text=self.region_field_is_text))
 
 
 def get_scoped_object_or_404(queryset: RegionScopedQuerySet, user: User | None, **lookup):

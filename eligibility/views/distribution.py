@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from registrations.models import Region
+from registrations.permissions import may
 from registrations.scoping import code_in_scope, region_scope
 
 from ..selectors import Distribution, distribution, latest_period_with_results
-from .common import READER_ROLES, chosen_period, periods_for_select, roles_required
+from .common import chosen_period, periods_for_select
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -99,7 +100,7 @@ def _xlsx(d: Distribution) -> FileResponse:
 
 
 @never_cache
-@roles_required(READER_ROLES)
+@may("eligibility.read")
 def distribution_view(request):
     period = chosen_period(request, default=latest_period_with_results())
     regency = request.GET.get("wilayah", "").strip()

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from registrations.models import Household
-from registrations.permissions import staff_required
+from registrations.permissions import may
 from registrations.scoping import get_scoped_object_or_404
 
 from ..selectors import explanation, resident_household
@@ -28,7 +28,7 @@ def _context(household):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def household_explanation(request, pk: int):
     household = get_scoped_object_or_404(
         Household.objects.select_related("village__parent__parent"), request.user, pk=pk

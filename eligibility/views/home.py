@@ -3,14 +3,15 @@
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from registrations.permissions import may, user_may
+
 from ..models import DeterminationRun, ScoreModel, ScoringRun
-from .common import MINISTRY_ROLES, READER_ROLES, has_role, roles_required
 
 
 @never_cache
-@roles_required(READER_ROLES)
+@may("eligibility.read")
 def home(request):
-    ministry = has_role(request.user, MINISTRY_ROLES)
+    ministry = user_may(request.user, "eligibility.manage")
     context = {"ministry": ministry, "active": ScoreModel.objects.active()}
     if ministry:
         context["scoring_runs"] = ScoringRun.objects.select_related("model")[:3]

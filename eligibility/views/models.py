@@ -12,17 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registrations.models import Region, RegionLevel
+from registrations.permissions import may
 
 from .. import services
 from ..forms import ModelWeightsForm, OverrideForm
 from ..models import ScoreModel, ScoringRun
 from ..runs import RunRefused, scoring_start
 from ..variables import VARIABLES
-from .common import MINISTRY_ROLES, roles_required
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def model_list(request):
     models = ScoreModel.objects.select_related("created_by", "based_on").order_by("-version")
     return render(request, "eligibility/model_list.html", {"models": models})
@@ -58,7 +58,7 @@ def _weight_table(model: ScoreModel):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def model_detail(request, version: int):
     model = get_object_or_404(
         ScoreModel.objects.select_related("created_by", "activated_by", "based_on"), version=version
@@ -72,7 +72,7 @@ def model_detail(request, version: int):
 
 
 @require_POST
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def model_copy(request, version: int):
     source = get_object_or_404(ScoreModel, version=version)
     model = services.model_copy(source=source, user=request.user)
@@ -85,7 +85,7 @@ def model_copy(request, version: int):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def model_weights(request, version: int):
     model = get_object_or_404(ScoreModel, version=version)
     if not model.is_draft:
@@ -133,7 +133,7 @@ def model_weights(request, version: int):
 
 
 @require_POST
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def model_activate(request, version: int):
     model = get_object_or_404(ScoreModel, version=version)
     try:

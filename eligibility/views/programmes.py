@@ -11,20 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from registrations.models import Household, Region, RegionLevel
+from registrations.permissions import may, user_may
+from registrations.scoping import q_within
 
 from .. import services
 from ..forms import ProgrammeForm
 from ..models import Programme, Quota
-from .common import MINISTRY_ROLES, READER_ROLES, chosen_period, has_role, periods_for_select, roles_required
+from .common import chosen_period, periods_for_select
 
 
 @never_cache
-@roles_required(READER_ROLES)
+@may("eligibility.read")
 def programme_list(request):
     period = chosen_period(request)
     programmes = list(Programme.objects.order_by("id"))
     quotas = Quota.objects.filter(period=period).visible_to(request.user)
-    ministry = has_role(request.user, MINISTRY_ROLES)
+    ministry = user_may(request.user, "eligibility.manage")
     totals = {
         row["programme_id"]: row
         for row in quotas.values("programme_id").annotate(regencies=Count("id"), size=Sum("size")).order_by()
@@ -56,7 +58,7 @@ def programme_list(request):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def programme_edit(request, code: str):
     programme = get_object_or_404(Programme, code=code)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -70,7 +72,7 @@ def programme_edit(request, code: str):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def quota_edit(request, code: str):
     programme = get_object_or_404(Programme, code=code)
     period = chosen_period(request)
@@ -110,7 +112,7 @@ def quota_edit(request, code: str):
         )
     )
     households = dict(
-        Household.objects.filter(registered_at__isnull=False, village__code__startswith=f"{province}.")
+        Household.objects.filter(q_within("village_id", province), registered_at__isnull=False)
         .annotate(regency=Substr("village_id", 1, 5))
         .values_list("regency")
         .annotate(n=Count("id"))

@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from registrations.models import Region
+from registrations.permissions import may
 
 from .. import services
 from ..forms import DeterminationForm, OfficialImportForm
 from ..models import DeterminationRun, OfficialDesilImport, RunStatus, ScoreModel, ScoringRun
 from ..runs import RunRefused, determination_start, expire_stale_runs, scoring_start
-from .common import MINISTRY_ROLES, roles_required
 
 RUNS_LISTED = 20
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def scoring(request):
     """Runs so far; POST reruns the active model (new and changed households)."""
     active = ScoreModel.objects.active()
@@ -43,21 +43,21 @@ def scoring(request):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def scoring_run(request, pk: int):
     run = get_object_or_404(ScoringRun.objects.select_related("model", "triggered_by"), pk=pk)
     return render(request, "eligibility/scoring_run.html", {"run": run, "kind": "scoring"})
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def scoring_progress(request, pk: int):
     run = get_object_or_404(ScoringRun.objects.select_related("model"), pk=pk)
     return render(request, "eligibility/_run_progress.html", {"run": run, "kind": "scoring"})
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def official_import(request):
     form = OfficialImportForm()
     report = None
@@ -86,7 +86,7 @@ def official_import(request):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def determination(request):
     form = DeterminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,14 +114,14 @@ def _determination_context(run):
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def determination_run(request, pk: int):
     run = get_object_or_404(DeterminationRun.objects.select_related("programme", "triggered_by", "score_model"), pk=pk)
     return render(request, "eligibility/determination_run.html", _determination_context(run))
 
 
 @never_cache
-@roles_required(MINISTRY_ROLES)
+@may("eligibility.manage")
 def determination_progress(request, pk: int):
     run = get_object_or_404(DeterminationRun.objects.select_related("programme", "score_model"), pk=pk)
     return render(request, "eligibility/_run_progress.html", _determination_context(run))

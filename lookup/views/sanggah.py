@@ -14,14 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import DomainError
-from registrations.models import Role
-from registrations.permissions import role_required
+from registrations.permissions import may, user_may
 from registrations.scoping import get_scoped_object_or_404
 from registrations.views.documents import serve_private_document
 
 from ..forms import MissingNeighbourForm, MoveForm, ObjectionForm
 from ..models import Objection, ObjectionEvidence, ObjectionKind, ObjectionStatus
-from ..sanggah_workflow import MOVES, STAFF, moves_for, objection_move
+from ..sanggah_workflow import MOVES, moves_for, objection_move
 from ..selectors import objections_for_staff, objections_of_objector
 from ..services import objection_file, picked_person, resident_village
 
@@ -98,7 +97,7 @@ def sanggah_missing(request):
 @never_cache
 @login_required
 def sanggah_mine(request):
-    if request.user.role != Role.RESIDENT:
+    if not user_may(request.user, "resident"):
         raise PermissionDenied
     return render(
         request,
@@ -111,7 +110,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @never_cache
-@role_required(*STAFF)
+@may("sanggah.handle")
 def sanggah_queue(request):
     status = request.GET.get("status", "")
     status = status if status in ObjectionStatus.values else ""
@@ -125,7 +124,7 @@ def sanggah_queue(request):
 
 
 @never_cache
-@role_required(*STAFF)
+@may("sanggah.handle")
 def sanggah_detail(request, number: str):
     objection = get_scoped_object_or_404(
         Objection.objects.select_related("village", "objector", "decided_by"), request.user, number=number
@@ -142,7 +141,7 @@ def sanggah_detail(request, number: str):
 
 @login_required  # anonymous: the login page; then 405 for a GET; then the role
 @require_POST
-@role_required(*STAFF)
+@may("sanggah.handle")
 def sanggah_move(request, number: str, move: str):
     objection = get_scoped_object_or_404(Objection.objects.all(), request.user, number=number)
     if move not in MOVES:

@@ -3,7 +3,7 @@
 from rest_framework import generics, serializers
 
 from registrations.models import Household, Member
-from registrations.permissions import IsPortalStaff
+from registrations.permissions import api_may
 from registrations.scoping import get_scoped_object_or_404
 from registrations.selectors import household_queryset, households_for_user
 
@@ -38,7 +38,7 @@ class HouseholdListApi(generics.ListAPIView):
     """Households in the caller's region (village, regency, province or national)."""
 
     serializer_class = HouseholdSerializer
-    permission_classes = [IsPortalStaff]
+    permission_classes = [api_may("staff")]
 
     def get_queryset(self):
         queryset = households_for_user(self.request.user)
@@ -50,7 +50,7 @@ class HouseholdListApi(generics.ListAPIView):
 
 class HouseholdDetailApi(generics.RetrieveAPIView):
     serializer_class = HouseholdSerializer
-    permission_classes = [IsPortalStaff]
+    permission_classes = [api_may("staff")]
 
     def get_object(self):
         return get_scoped_object_or_404(household_queryset(), self.request.user, pk=self.kwargs["pk"])

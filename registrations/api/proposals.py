@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registrations.api.body import form_body
-from registrations.api.permissions import IsProposer
 from registrations.forms import (
     ConditionsForm,
     DocumentForm,
@@ -22,6 +21,7 @@ from registrations.forms import (
     ReasonForm,
 )
 from registrations.models import Proposal, ProposalDocument, ProposalEvent, ProposalMember, Role, UpdateReason
+from registrations.permissions import api_may
 from registrations.selectors import proposal_for_user, proposals_of_resident
 from registrations.services import proposals as services
 
@@ -92,7 +92,7 @@ def _fresh(user, number) -> dict:
 
 
 class ProposalListApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(responses=ProposalOutput(many=True))
     def get(self, request):
@@ -120,7 +120,7 @@ class ProposalListApi(APIView):
 
 
 class ProposalDetailApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(responses=ProposalOutput)
     def get(self, request, number):
@@ -128,7 +128,7 @@ class ProposalDetailApi(APIView):
 
 
 class ProposalHouseholdApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request=inline_serializer(
@@ -154,7 +154,7 @@ class ProposalHouseholdApi(APIView):
 
 
 class ProposalMembersApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request=inline_serializer("ProposalMembers", {"members": MemberIO(many=True)}), responses=ProposalOutput
@@ -173,7 +173,7 @@ class ProposalMembersApi(APIView):
 
 
 class ProposalConditionsApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request=inline_serializer(
@@ -193,7 +193,7 @@ class ProposalConditionsApi(APIView):
 
 
 class ProposalProgrammesApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request=inline_serializer(
@@ -236,7 +236,7 @@ def _querydict(data):
 
 
 class ProposalDocumentsApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request={
@@ -258,7 +258,7 @@ class ProposalDocumentsApi(APIView):
 
 
 class ProposalSubmitApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(request=None, responses=ProposalOutput)
     def post(self, request, number):
@@ -268,7 +268,7 @@ class ProposalSubmitApi(APIView):
 
 
 class ProposalWithdrawApi(APIView):
-    permission_classes = [IsProposer]
+    permission_classes = [api_may("propose")]
 
     @extend_schema(
         request=inline_serializer("ProposalWithdraw", {"reason": serializers.CharField()}), responses=ProposalOutput

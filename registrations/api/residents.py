@@ -8,9 +8,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registrations.api.body import form_body
-from registrations.api.permissions import IsResident
 from registrations.forms import IdentityPhotoForm, ResidentSignUpForm
 from registrations.models import IdentityDocument, ResidentProfile, Sex
+from registrations.permissions import api_may
 from registrations.services.residents import SignUpData, identity_document_replace, resident_sign_up
 from registrations.views.common import base_url
 
@@ -114,7 +114,7 @@ class SignUpApi(APIView):
 
 
 class MyProfileApi(APIView):
-    permission_classes = [IsResident]
+    permission_classes = [api_may("resident.account")]
 
     @extend_schema(responses=ProfileOutput)
     def get(self, request):
@@ -129,7 +129,7 @@ class IdentityPhotoInput(serializers.Serializer):
 class IdentityPhotoApi(APIView):
     """Replace the KTP photo or the selfie (after a rejection, say)."""
 
-    permission_classes = [IsResident]
+    permission_classes = [api_may("resident.account")]
 
     @extend_schema(request={"multipart/form-data": IdentityPhotoInput}, responses={201: IdentityDocumentOutput})
     def post(self, request):

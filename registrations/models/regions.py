@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registrations.scoping import code_within, q_within
+
 
 class RegionLevel(models.IntegerChoices):
     PROVINCE = 1, _("Provinsi")
@@ -23,7 +25,7 @@ class RegionKind(models.TextChoices):
 class RegionQuerySet(models.QuerySet):
     def within(self, code: str) -> "RegionQuerySet":
         """The region ``code`` and everything below it (codes are dotted prefixes)."""
-        return self.filter(models.Q(code=code) | models.Q(code__startswith=f"{code}."))
+        return self.filter(q_within("code", code))
 
     def villages(self) -> "RegionQuerySet":
         return self.filter(level=RegionLevel.VILLAGE)
@@ -77,7 +79,7 @@ class Region(models.Model):
         return self.name
 
     def contains(self, code: str) -> bool:
-        return code == self.code or code.startswith(f"{self.code}.")
+        return code_within(code, self.code)
 
     def ancestor_codes(self) -> list[str]:
         """Codes from the province down to this region, derived from the code itself."""

@@ -10,6 +10,7 @@ from django.db import transaction
 from lokal import wilayah
 
 from registrations.models import Region
+from registrations.scoping import code_within
 
 #: The 2025 edition's counts per level; a full load that does not reach them fails.
 EXPECTED_COUNTS = {1: 38, 2: 514, 3: 7285, 4: 83762}
@@ -37,7 +38,7 @@ def _walk(prefixes: Iterable[str] | None) -> Iterator[wilayah.Wilayah]:
     def relevant(code: str) -> bool:
         if wanted is None:
             return True
-        return any(code == p or code.startswith(f"{p}.") or p.startswith(f"{code}.") for p in wanted)
+        return any(code_within(code, p) or code_within(p, code) for p in wanted)
 
     level = [w for w in wilayah.list_wilayah() if relevant(w.code)]
     while level:

@@ -16,6 +16,7 @@ from registrations.exceptions import Conflict, DomainError, InvalidTransition, N
 from registrations.models import IdentityDocument, IdentityStatus, Region, ResidentProfile, Role, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.notifications import email_on_commit
+from registrations.permissions import ensure_user_may
 from registrations.scoping import user_can_reach_region
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
 
@@ -192,8 +193,7 @@ def identity_review(*, profile_id: int, actor: User, confirm: bool, reason: str 
     Locks the profile so two operators acting at once give one decision and one
     clear refusal.
     """
-    if actor.role != Role.VILLAGE_OPERATOR:
-        raise NotAllowed(_("Hanya operator desa/kelurahan yang memeriksa identitas warga."))
+    ensure_user_may(actor, "identity.review")
     reason = reason.strip()
     if not confirm and not reason:
         raise DomainError(_("Tuliskan alasan penolakan agar warga tahu apa yang harus diperbaiki."), field="reason")

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from registrations.models import Region
-from registrations.permissions import staff_required
+from registrations.permissions import may
 from registrations.scoping import get_scoped_object_or_404, region_scope
 from registrations.selectors import household_queryset, households_for_user
 
@@ -13,7 +13,7 @@ PAGE_SIZE = 25
 
 
 @never_cache
-@staff_required
+@may("staff")
 def household_list(request):
     households = households_for_user(request.user)
     villages = Region.objects.villages().filter(households__in=households).distinct().order_by("code")
@@ -29,7 +29,7 @@ def household_list(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def household_detail(request, pk: int):
     household = get_scoped_object_or_404(household_queryset(), request.user, pk=pk)
     return render(request, "registrations/household_detail.html", {"household": household})

@@ -10,20 +10,20 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.exceptions import DomainError
 from registrations.forms import IdentityReviewForm
-from registrations.models import IdentityStatus, ResidentProfile, Role
-from registrations.permissions import staff_required
+from registrations.models import IdentityStatus, ResidentProfile
+from registrations.permissions import may, user_may
 from registrations.scoping import get_scoped_object_or_404
 from registrations.services.residents import identity_review
 from registrations.views.common import form_error_from
 
 
 def _operator_only(user) -> None:
-    if user.role != Role.VILLAGE_OPERATOR:
+    if not user_may(user, "identity.review"):
         raise PermissionDenied
 
 
 @never_cache
-@staff_required
+@may("staff")
 def identity_queue(request):
     _operator_only(request.user)
     status = request.GET.get("status", IdentityStatus.AWAITING_REVIEW)
@@ -44,7 +44,7 @@ def identity_queue(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_http_methods(["GET", "POST"])
 def identity_detail(request, pk: int):
     _operator_only(request.user)

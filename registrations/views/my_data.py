@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from registrations.models import ProposalKind, Role, UpdateReason
+from registrations.models import ProposalKind, UpdateReason
+from registrations.permissions import user_may
 from registrations.services import my_data as my_data_service
 
 
 def _resident_only(user) -> None:
-    if user.role != Role.RESIDENT:
+    if not user_may(user, "resident"):
         raise PermissionDenied  # staff data is not "theirs"; a resident asks for their own only
 
 

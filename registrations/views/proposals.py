@@ -27,6 +27,7 @@ from registrations.forms import (
     ReasonForm,
 )
 from registrations.models import Proposal, Role
+from registrations.permissions import user_may
 from registrations.selectors import (
     member_duplicate_flags,
     proposal_for_user,
@@ -52,7 +53,7 @@ def _next_step(slug: str) -> str:
 
 
 def _proposer_only(user) -> None:
-    if user.role not in (Role.RESIDENT, Role.VILLAGE_OPERATOR):
+    if not user_may(user, "propose"):
         raise PermissionDenied
 
 

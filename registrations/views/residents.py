@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.exceptions import DomainError
 from registrations.forms import IdentityPhotoForm, ResidentSignUpForm
-from registrations.models import Role
+from registrations.permissions import user_may
 from registrations.services.residents import (
     SignUpData,
     identity_document_replace,
@@ -68,7 +68,7 @@ def activate(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_account(request):
-    if request.user.role != Role.RESIDENT or not hasattr(request.user, "resident"):
+    if not user_may(request.user, "resident.account"):
         raise PermissionDenied
     profile = request.user.resident
     form = IdentityPhotoForm(request.POST or None, request.FILES or None)

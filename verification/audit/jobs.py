@@ -23,18 +23,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import Role
+from registrations.permissions import user_may
 from registrations.scoping import region_scope
 from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
 from verification.audit.reader import AuditInputError, open_source
 from verification.audit.report import FlagCsvWriter
 from verification.spreadsheet import xlsx_cell
-from verification.uploads.jobs import JobStatus, JobStore, store_upload, user_may_upload
+from verification.uploads.jobs import JobStatus, JobStore, store_upload
 
 logger = logging.getLogger(__name__)
 
-AUDIT_ROLES = frozenset({Role.ADMIN, Role.MINISTRY_STAFF, Role.SOCIAL_OFFICER, Role.VILLAGE_OPERATOR})
 TOP_HOUSEHOLDS = 50
 TOP_VILLAGES = 200
 _JOBS = JobStore("register-audit")
@@ -43,7 +42,7 @@ _EXTENSIONS = (".csv", ".xlsx")
 
 def can_audit(user) -> bool:
     """Ministry staff and admins (anywhere), Dinas Sosial (their regency), village operators (their village)."""
-    return user_may_upload(user, AUDIT_ROLES)
+    return user_may(user, "audit.run")
 
 
 def audits_dir() -> Path:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registrations.permissions import staff_required
+from registrations.permissions import may, user_may
 from registrations.scoping import NATIONAL, region_scope
 from verification.audit import flags as F
 from verification.audit import jobs
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _require_auditor(user) -> None:
-    if not jobs.can_audit(user):
+    if not user_may(user, "audit.run"):
         raise PermissionDenied
 
 
@@ -39,7 +39,7 @@ def _job_or_404(request, job_id: str) -> dict:
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_http_methods(["GET", "POST"])
 def audit_upload(request):
     _require_auditor(request.user)
@@ -65,7 +65,7 @@ def _flag_rows(job: dict) -> list[dict]:
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_GET
 def audit_job(request, job_id: str):
     """Progress while the audit runs (htmx polls the fragment), then the summary."""
@@ -91,7 +91,7 @@ def audit_job(request, job_id: str):
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_GET
 def audit_rows(request, job_id: str):
     """The flagged rows, register and population side by side; filter by flag and village."""
@@ -137,7 +137,7 @@ def audit_rows(request, job_id: str):
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_GET
 def audit_download(request, job_id: str, kind: str):
     """The report: ``csv`` (row_id,flag,detail,line,household_id,village_code) or ``xlsx``."""

@@ -17,7 +17,6 @@ import lokal
 from django.utils.translation import gettext as _
 
 from registrations.exceptions import DomainError
-from registrations.models import Role
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
 from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope
@@ -42,7 +41,6 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("rt", "rw", "moved_to")
 DEFAULT_CHUNK_SIZE = 10_000
 #: Roles that may use the upload page: national staff and the regency social office.
-IMPORT_ROLES = frozenset({Role.MINISTRY_STAFF, Role.ADMIN, Role.SOCIAL_OFFICER})
 
 # Columns of a validated row, in the order of the staging table and the tuples below.
 _ROW_COLUMNS = (

@@ -16,17 +16,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registrations.exceptions import DomainError
-from registrations.permissions import role_required
+from registrations.permissions import may
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import FlagKind, PopulationFlag
-from verification.population.flags import FLAG_ROLES, flags_for, open_flag_counts, resolve_flag
+from verification.population.flags import flags_for, open_flag_counts, resolve_flag
 
 PAGE_SIZE = 50
 _STATES = {"terbuka": "open", "selesai": "resolved", "semua": "all"}
 
 
 @never_cache
-@role_required(*FLAG_ROLES)
+@may("population.flags")
 def flag_list(request):
     kind = request.GET.get("jenis", "")
     state = request.GET.get("status", "terbuka")
@@ -57,7 +57,7 @@ def flag_list(request):
 
 
 @require_POST
-@role_required(*FLAG_ROLES)
+@may("population.flags")
 def flag_resolve(request, pk: int):
     flag = get_scoped_object_or_404(PopulationFlag.objects.all(), request.user, pk=pk)
     try:

@@ -6,22 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import Role
+from registrations.permissions import user_may
 from verification.models import PopulationFlag
-
-#: Who sees population flags (each in their own region).
-FLAG_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.SOCIAL_OFFICER, Role.MINISTRY_STAFF, Role.ADMIN})
-
-
-def can_see_flags(user) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and (user.is_superuser or user.role in FLAG_ROLES)
-    )
 
 
 def flags_for(user):
     """The flags ``user`` may see (their region; none for other roles)."""
-    if not can_see_flags(user):
+    if not user_may(user, "population.flags"):
         return PopulationFlag.objects.none()
     return PopulationFlag.objects.visible_to(user)
 

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registrations.permissions import user_may
 from registrations.scoping import region_scope
-from verification.population.columns import IMPORT_ROLES, BadRowCsvWriter, PopulationImportError
+from verification.population.columns import BadRowCsvWriter, PopulationImportError
 from verification.population.imports import import_population
-from verification.uploads.jobs import JobStatus, JobStore, store_upload, user_may_upload
+from verification.uploads.jobs import JobStatus, JobStore, store_upload
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ _JOBS = JobStore("population-import")
 
 def can_import(user) -> bool:
     """Ministry staff and admins (anywhere) and Dinas Sosial staff (their regency)."""
-    return user_may_upload(user, IMPORT_ROLES)
+    return user_may(user, "population.import")
 
 
 def imports_dir() -> Path:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registrations.permissions import staff_required
+from registrations.permissions import may, user_may
 from registrations.scoping import NATIONAL, region_scope
 from verification.population import columns, event_rows, jobs
 from verification.population.forms import PopulationUploadKindForm
@@ -25,7 +25,7 @@ from verification.uploads.jobs import JobStatus
 
 
 def _require_importer(user) -> None:
-    if not jobs.can_import(user):
+    if not user_may(user, "population.import"):
         raise PermissionDenied
 
 
@@ -37,7 +37,7 @@ def _job_or_404(request, job_id: str) -> dict:
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_importer(request.user)
@@ -60,7 +60,7 @@ def import_upload(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_GET
 def import_job(request, job_id: str):
     """The job's progress and, once done, its summary. htmx polls this same URL for the
@@ -87,7 +87,7 @@ def import_job(request, job_id: str):
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_GET
 def import_report(request, job_id: str):
     """The bad-row report (CSV: line, masked NIK, reason), for the job's owner only."""

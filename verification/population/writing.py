@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.scoping import NATIONAL, code_in_scope
+from registrations.scoping import NATIONAL, code_in_scope, sql_within
 from verification.models import PopulationRecord
 from verification.population.columns import (
     _FREE_TEXT,
@@ -236,12 +236,12 @@ class _PostgresWriter(_Writer):
             if self.scope != NATIONAL:
                 # An existing record outside the importer's region is not theirs to overwrite.
                 # (A scalar subquery per row: an index probe, never a scan of the whole table.)
+                within, params = sql_within("p.village_code", self.scope)
                 cursor.execute(
                     f"""DELETE FROM {stage} s
-                    WHERE (SELECT NOT (p.village_code = %s OR p.village_code LIKE %s)
-                           FROM {table} p WHERE p.nik = s.nik)
+                    WHERE (SELECT NOT {within} FROM {table} p WHERE p.nik = s.nik)
                     RETURNING s.line, s.nik""",  # noqa: S608 - our table names, values bound
-                    [self.scope, f"{self.scope}.%"],
+                    params,
                 )
                 for line, nik in cursor.fetchall():
                     bad.append(BadRow(line, nik, _("di luar wilayah Anda (NIK ini terdaftar di wilayah lain)")))

@@ -18,8 +18,6 @@ from pathlib import Path
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from registrations.scoping import region_scope
-
 logger = logging.getLogger(__name__)
 
 JOB_TTL = 7 * 24 * 3600
@@ -68,17 +66,6 @@ class JobStore:
             if state and state["status"] == JobStatus.QUEUED:
                 state.update(status=JobStatus.FAILED, error=_("Antrian tugas tidak tersedia; coba lagi nanti."))
                 self.save(state)
-
-
-def user_may_upload(user, roles: frozenset) -> bool:
-    """An active user of one of ``roles`` (or a superuser) with a region to act in."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in roles)
-        and region_scope(user) is not None
-    )
 
 
 def store_upload(upload, path: Path) -> None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import InvalidTransition, NotAllowed
-from registrations.models import Role, User
-from registrations.scoping import user_can_reach_region
+from registrations.exceptions import InvalidTransition
+from registrations.models import User
+from registrations.permissions import ensure_user_may, user_may
 from verification.models import Deliberation, DeliberationStatus
 
 S = DeliberationStatus
@@ -43,17 +43,9 @@ MUSDES_STEPS: dict[str, MusdesStep] = {
 }
 
 
-def ensure_village_operator(actor: User, village_code: str | None) -> None:
-    """Only the operator of the deliberation's own village runs it."""
-    if actor.role != Role.VILLAGE_OPERATOR or not village_code or not user_can_reach_region(actor, village_code):
-        raise NotAllowed(_("Hanya operator desa/kelurahan ini yang mengelola musyawarahnya."))
-
-
 def musdes_steps_allowed(deliberation: Deliberation, user: User) -> set[str]:
     """The steps ``user`` could take on ``deliberation`` now (for pages)."""
-    try:
-        ensure_village_operator(user, deliberation.village_id)
-    except NotAllowed:
+    if not user_may(user, "musdes.run", region=deliberation.village_id):
         return set()
     return {s.name for s in MUSDES_STEPS.values() if deliberation.status in s.source}
 
@@ -62,7 +54,7 @@ def musdes_locked(deliberation_id: int, actor: User, step: str) -> Deliberation:
     """Lock the deliberation (inside the caller's transaction) and refuse ``step`` unless
     the actor runs this village's musdes and its status allows the step."""
     deliberation = Deliberation.objects.select_for_update().get(pk=deliberation_id)
-    ensure_village_operator(actor, deliberation.village_id)
+    ensure_user_may(actor, "musdes.run", region=deliberation.village_id)
     if deliberation.status not in MUSDES_STEPS[step].source:
         raise InvalidTransition(
             _("Musyawarah ini sudah berstatus “%(status)s”.") % {"status": deliberation.get_status_display()}

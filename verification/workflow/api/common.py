@@ -7,7 +7,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 
 from registrations.exceptions import DomainError
 from registrations.models import Proposal, ProposalStatus, User
-from registrations.permissions import IsPortalStaff
+from registrations.permissions import api_may
 from registrations.scoping import get_scoped_object_or_404
 
 #: The most tracking numbers one request may name (a regency decree covers thousands).
@@ -20,7 +20,7 @@ class StaffApiMixin:
     Residents get 403; everything else is decided by the region scope and the services."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsPortalStaff]
+    permission_classes = [api_may("staff")]
 
 
 def workflow_proposals():

@@ -8,8 +8,9 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError, NotAllowed
-from registrations.models import Proposal, Role, User
+from registrations.exceptions import Conflict, DomainError
+from registrations.models import Proposal, User
+from registrations.permissions import ensure_user_may
 from registrations.services.register import register_household_from_proposal
 from registrations.workflow import proposals_transition_batch
 from verification.models import Batch, BatchKind
@@ -76,8 +77,7 @@ def ministry_determine(
 ) -> Batch:
     """A determination round: the chosen proposals enter DTSEN (their households are
     written to the register), the others are not determined, with a reason."""
-    if actor.role != Role.MINISTRY_STAFF:
-        raise NotAllowed(_("Hanya Kementerian Sosial yang menetapkan."))
+    ensure_user_may(actor, "batch.determine")
     if not determine_ids and not reject_ids:
         raise DomainError(_("Pilih minimal satu usulan."))
     if set(determine_ids) & set(reject_ids):

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from registrations.models import Member, Proposal, ProposalMember
 from registrations.names import name_tokens, normalize_name
 from registrations.nik import parse_nik
-from registrations.scoping import code_in_scope
+from registrations.scoping import code_in_scope, q_within
 from verification.audit.checks import names_agree
 from verification.audit.members import audit_member
 from verification.models import LifeStatus, MatchOutcome, MemberMatch, PopulationRecord
@@ -73,7 +73,7 @@ def find_candidates(member: ProposalMember) -> list[dict]:
     and sex in the proposal's district, scored on the name."""
     district = member.proposal.village_id.rsplit(".", 1)[0]
     rows = PopulationRecord.objects.filter(
-        birth_date=member.birth_date, sex=member.sex, village_code__startswith=f"{district}."
+        q_within("village_code", district), birth_date=member.birth_date, sex=member.sex
     ).only("nik", "full_name", "village_code", "status")[:200]
     tokens = set(name_tokens(member.full_name))
     scored = []

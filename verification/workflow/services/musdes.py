@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from registrations.exceptions import Conflict, DomainError
 from registrations.models import Proposal, ProposalStatus, Region, User
+from registrations.permissions import ensure_user_may
 from registrations.services.documents import discard_on_failure, process_or_refuse
 from registrations.storage import private_storage, random_document_path
 from registrations.workflow import move_applies, proposal_transition
@@ -28,7 +29,7 @@ from verification.models import (
     DeliberationStatus,
     Outcome,
 )
-from verification.workflow.musdes_workflow import MUSDES_STEPS, ensure_village_operator, musdes_locked, musdes_move
+from verification.workflow.musdes_workflow import MUSDES_STEPS, musdes_locked, musdes_move
 from verification.workflow.services.documents import render_minutes_pdf
 
 
@@ -43,7 +44,7 @@ def deliberation_open(
     chair_position: str,
     notes: str = "",
 ) -> Deliberation:
-    ensure_village_operator(actor, village.code if village else None)
+    ensure_user_may(actor, "musdes.run", region=village.code if village else "")
     if basis not in DeliberationBasis.values:
         raise DomainError(_("Pilih dasar: musdes, muskel, atau SPTJM."), field="basis")
     try:

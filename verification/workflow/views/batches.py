@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.exceptions import DomainError
 from registrations.models import Proposal, ProposalStatus, RegionLevel, Role
-from registrations.permissions import role_required, staff_required
+from registrations.permissions import may
 from registrations.views.common import form_error_from
 from verification.models import BatchKind
 from verification.workflow.forms.queues import (
@@ -76,7 +76,7 @@ def _page_context(request, page, rows, form, **extra):
 
 
 @never_cache
-@role_required(Role.REGENCY_HEAD)
+@may("batch.regency_approve")
 @require_http_methods(["GET", "POST"])
 def approval_queue(request):
     user = request.user
@@ -122,7 +122,7 @@ def approval_queue(request):
 
 
 @never_cache
-@role_required(Role.PROVINCIAL_STAFF)
+@may("batch.province_forward")
 @require_http_methods(["GET", "POST"])
 def forwarding_queue(request):
     user = request.user
@@ -173,7 +173,7 @@ def forwarding_queue(request):
 
 
 @never_cache
-@role_required(Role.MINISTRY_STAFF)
+@may("batch.determine")
 @require_http_methods(["GET", "POST"])
 def determination_queue(request):
     user = request.user
@@ -243,7 +243,7 @@ KIND_FOR_ROLE = {
 
 
 @never_cache
-@staff_required
+@may("staff")
 def batch_list(request):
     kind = request.GET.get("jenis") or KIND_FOR_ROLE.get(request.user.role, BatchKind.REGENCY_DECREE)
     if kind not in BatchKind.values:
@@ -257,7 +257,7 @@ def batch_list(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def batch_detail(request, pk: int):
     batch = batch_for(request.user, pk)
     proposals = batch_proposals(request.user, batch)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registrations.exceptions import DomainError
 from registrations.models import DocumentAccess, Role
 from registrations.names import mask_name
-from registrations.permissions import staff_required
+from registrations.permissions import may, user_may
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import Deliberation, DeliberationStatus
 from verification.workflow.forms.musdes import AttendeeForm, DeliberationOpenForm, OutcomeFormSet, SignedScanForm
@@ -21,7 +21,7 @@ from verification.workflow.services import musdes as services
 
 
 def _operator(request) -> None:
-    if request.user.role != Role.VILLAGE_OPERATOR:
+    if not user_may(request.user, "musdes.run"):
         raise PermissionDenied
 
 
@@ -30,7 +30,7 @@ def _deliberation(request, pk: int) -> Deliberation:
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_http_methods(["GET", "POST"])
 def deliberation_list(request):
     _operator(request)
@@ -47,7 +47,7 @@ def deliberation_list(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def deliberation_detail(request, pk: int):
     d = _deliberation(request, pk)
     items = list(d.items.select_related("proposal").prefetch_related("proposal__members").order_by("id"))
@@ -88,7 +88,7 @@ def _act(request, action) -> None:
 
 
 @never_cache
-@staff_required
+@may("staff")
 @require_POST
 def deliberation_action(request, pk: int, action: str):
     _operator(request)
@@ -162,7 +162,7 @@ def deliberation_action(request, pk: int, action: str):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def minutes_pdf(request, pk: int):
     d = _deliberation(request, pk)
     if not d.minutes_pdf:
@@ -203,7 +203,7 @@ def published_outcomes(request):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def deliberation_export(request, pk: int):
     """The outcome list of one musdes as CSV or Excel: no personal numbers, like the minutes."""
     from verification.workflow.views.exports import csv_table_response, export_format, xlsx_table_response

@@ -15,14 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import DomainError
-from registrations.models import Proposal, ProposalStatus, Role
-from registrations.permissions import role_required, staff_required
+from registrations.models import Proposal, ProposalStatus
+from registrations.permissions import may, user_may
 from registrations.scoping import get_scoped_object_or_404
 from registrations.selectors import member_duplicate_flags
 from registrations.views.common import form_error_from
 from registrations.views.documents import serve_private_document
 from verification.models import FieldVisitPhoto
-from verification.population.flags import can_see_flags, open_flag_counts, proposal_flags
+from verification.population.flags import open_flag_counts, proposal_flags
 from verification.workflow.forms.queues import AssignForm, FieldVisitForm, QueueFilterForm
 from verification.workflow.selectors import queue, queue_counts, verifiers_for, villages_in_scope
 from verification.workflow.services import review
@@ -33,12 +33,12 @@ VERIFICATION_PAGE_SIZE = 50
 
 
 @never_cache
-@staff_required
+@may("staff")
 def dashboard(request):
     """ "Antrean kerja": per step of the user's role, how many wait and for how long."""
     counts = queue_counts(request.user)
     flag_counts = None
-    if can_see_flags(request.user):
+    if user_may(request.user, "population.flags"):
         open_flags = open_flag_counts(request.user)
         flag_counts = {"total": sum(open_flags.values()), "by_kind": open_flags}
     return render(request, "verification/queues/dashboard.html", {"counts": counts, "flag_counts": flag_counts})
@@ -48,7 +48,7 @@ def dashboard(request):
 
 
 @never_cache
-@role_required(Role.SOCIAL_OFFICER)
+@may("verification.review")
 def verification_queue(request):
     user = request.user
     villages = list(villages_in_scope(user))
@@ -82,7 +82,7 @@ def _proposal_for_officer(request, number: str) -> Proposal:
 
 
 @never_cache
-@role_required(Role.SOCIAL_OFFICER)
+@may("verification.review")
 @require_http_methods(["GET", "POST"])
 def verification_detail(request, number: str):
     """The proposal as the officer checks it, and the field-visit form."""
@@ -143,7 +143,7 @@ def verification_detail(request, number: str):
 
 
 @never_cache
-@role_required(Role.SOCIAL_OFFICER)
+@may("verification.review")
 @require_POST
 def verification_assign(request, number: str):
     proposal = _proposal_for_officer(request, number)
@@ -171,7 +171,7 @@ def verification_assign(request, number: str):
 
 
 @never_cache
-@staff_required
+@may("staff")
 def visit_photo(request, pk: int, variant: str):
     """A house photo of a field visit: staff whose region holds the proposal; logged."""
     photo = get_object_or_404(FieldVisitPhoto.objects.select_related("visit__proposal"), pk=pk)
