@@ -40,11 +40,6 @@ _JOBS = JobStore("register-audit")
 _EXTENSIONS = (".csv", ".xlsx")
 
 
-def can_audit(user) -> bool:
-    """Ministry staff and admins (anywhere), Dinas Sosial (their regency), village operators (their village)."""
-    return user_may(user, "audit.run")
-
-
 def audits_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "audits"
 
@@ -67,7 +62,7 @@ def job_get(job_id: str, user) -> dict | None:
 def job_start(*, user, upload, id_column: str = "") -> dict:
     """Store the upload, check its header at once (a bad file is refused here, with the
     reason, and nothing is kept), and queue the audit after the transaction commits."""
-    if not can_audit(user):
+    if not user_may(user, "audit.run"):
         raise AuditInputError(_("Anda tidak berwenang mengaudit data register."))
     name = os.path.basename(getattr(upload, "name", "") or "")[:120]
     extension = os.path.splitext(name.lower())[1]
@@ -191,7 +186,7 @@ def job_run(job_id: str) -> dict | None:
 
     try:
         user = User.objects.filter(pk=state["owner"]).first()
-        if not can_audit(user):
+        if not user_may(user, "audit.run"):
             raise AuditInputError(_("Anda tidak berwenang mengaudit data register."))
         state.update(status=JobStatus.RUNNING, error="")
         _JOBS.save(state)

@@ -30,11 +30,6 @@ logger = logging.getLogger(__name__)
 _JOBS = JobStore("population-import")
 
 
-def can_import(user) -> bool:
-    """Ministry staff and admins (anywhere) and Dinas Sosial staff (their regency)."""
-    return user_may(user, "population.import")
-
-
 def imports_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
@@ -63,7 +58,7 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
     the file is for; both share this job machinery and page."""
     if kind not in (JobKind.RECORDS, JobKind.EVENTS):
         raise PopulationImportError(_("Jenis berkas tidak dikenal."))
-    if not can_import(user):
+    if not user_may(user, "population.import"):
         raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
     job_id = _JOBS.new_id()
     path = upload_path(job_id)
@@ -123,7 +118,7 @@ def job_run(job_id: str, path: str) -> dict | None:
 
     try:
         user = User.objects.filter(pk=state["owner"]).first()
-        if not can_import(user):
+        if not user_may(user, "population.import"):
             raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
         state.update(status=JobStatus.RUNNING, lines_total=_count_lines(expected), error="")
         _JOBS.save(state)
