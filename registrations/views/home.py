@@ -54,15 +54,19 @@ def _anonymous_cards() -> list[HomeCard | None]:
             link_text=_("Daftar akun"),
             icon="person-plus",
         ),
-        _card(
-            "region-search",
-            "region-search",
-            title=_("Cari wilayah"),
-            text=_("Cari provinsi, kabupaten/kota, kecamatan, atau desa/kelurahan beserta kodenya."),
-            link_text=_("Cari wilayah"),
-            icon="geo-alt",
-        ),
+        _region_search_card(),
     ]
+
+
+def _region_search_card() -> HomeCard | None:
+    return _card(
+        "region-search",
+        "region-search",
+        title=_("Cari wilayah"),
+        text=_("Cari provinsi, kabupaten/kota, kecamatan, atau desa/kelurahan beserta kodenya."),
+        link_text=_("Cari wilayah"),
+        icon="geo-alt",
+    )
 
 
 def _resident_cards(user) -> list[HomeCard | None]:
@@ -86,14 +90,7 @@ def _resident_cards(user) -> list[HomeCard | None]:
             link_text=_("Usulan saya"),
             icon="clipboard-check",
         ),
-        _card(
-            "region-search",
-            "region-search",
-            title=_("Cari wilayah"),
-            text=_("Cari provinsi, kabupaten/kota, kecamatan, atau desa/kelurahan beserta kodenya."),
-            link_text=_("Cari wilayah"),
-            icon="geo-alt",
-        ),
+        _region_search_card(),
     ]
 
 

@@ -35,34 +35,44 @@ def _batch(*, kind: str, actor: User, number: str, document_date: datetime.date,
         raise Conflict(_("Nomor dokumen ini sudah dipakai."), field="number") from exc
 
 
-def regency_approve_batch(*, actor: User, proposal_ids: list[int], number: str, document_date: datetime.date) -> Batch:
-    """The bupati/wali kota approves verified proposals under one decree (SK)."""
+def _batch_move(*, kind: str, move: str, reason: str, actor: User, proposal_ids, number, document_date) -> Batch:
+    """One document (decree, letter) moving every chosen proposal; all or nothing."""
     with transaction.atomic():
-        batch = _batch(kind=BatchKind.REGENCY_DECREE, actor=actor, number=number, document_date=document_date)
+        batch = _batch(kind=kind, actor=actor, number=number, document_date=document_date)
         proposals_transition_batch(
             proposal_ids=proposal_ids,
-            name="regency_approve",
+            name=move,
             actor=actor,
-            reason=_("Keputusan %(number)s tanggal %(date)s.")
-            % {"number": batch.number, "date": document_date.strftime("%d-%m-%Y")},
+            reason=reason % {"number": batch.number, "date": document_date.strftime("%d-%m-%Y")},
         )
         batch.proposals.add(*proposal_ids)
         return batch
+
+
+def regency_approve_batch(*, actor: User, proposal_ids: list[int], number: str, document_date: datetime.date) -> Batch:
+    """The bupati/wali kota approves verified proposals under one decree (SK)."""
+    return _batch_move(
+        kind=BatchKind.REGENCY_DECREE,
+        move="regency_approve",
+        reason=_("Keputusan %(number)s tanggal %(date)s."),
+        actor=actor,
+        proposal_ids=proposal_ids,
+        number=number,
+        document_date=document_date,
+    )
 
 
 def province_forward_batch(*, actor: User, proposal_ids: list[int], number: str, document_date: datetime.date) -> Batch:
     """Provincial staff forward the regencies' approved proposals to the ministry."""
-    with transaction.atomic():
-        batch = _batch(kind=BatchKind.PROVINCE_FORWARD, actor=actor, number=number, document_date=document_date)
-        proposals_transition_batch(
-            proposal_ids=proposal_ids,
-            name="forward",
-            actor=actor,
-            reason=_("Surat pengantar %(number)s tanggal %(date)s.")
-            % {"number": batch.number, "date": document_date.strftime("%d-%m-%Y")},
-        )
-        batch.proposals.add(*proposal_ids)
-        return batch
+    return _batch_move(
+        kind=BatchKind.PROVINCE_FORWARD,
+        move="forward",
+        reason=_("Surat pengantar %(number)s tanggal %(date)s."),
+        actor=actor,
+        proposal_ids=proposal_ids,
+        number=number,
+        document_date=document_date,
+    )
 
 
 def ministry_determine(
