@@ -141,7 +141,7 @@ def step_eligibility(ctx: SeedContext) -> list[StepReport]:
     reports.append(StepReport("skor dan desil", created=scored - scored_before, present=scored_before))
 
     # Quotas for both demo regencies, every programme, the demo period.
-    households = {code: registered.filter(q_within("village_id", code)).count() for code in DEMO_REGENCIES}
+    households = {code: registered.filter(q_within("village__code", code)).count() for code in DEMO_REGENCIES}
     created = present = 0
     programmes = list(Programme.objects.filter(active=True).order_by("id"))
     for programme in programmes:

@@ -48,7 +48,7 @@ def code_within(code: str, region: str) -> bool:
 
 def q_within(column: str, region: str) -> models.Q:
     """Rows whose code ``column`` is ``region`` or lies below it (the ORM; ``column`` is a
-    text column or a Region foreign key's ``..._id``/``...__code``)."""
+    text column, or ``<fk>__code`` for a Region foreign key: Django reads the key column)."""
     return models.Q(**{column: region}) | models.Q(**{f"{column}__startswith": f"{region}."})
 
 

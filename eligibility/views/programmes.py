@@ -112,7 +112,7 @@ def quota_edit(request, code: str):
         )
     )
     households = dict(
-        Household.objects.filter(q_within("village_id", province), registered_at__isnull=False)
+        Household.objects.filter(q_within("village__code", province), registered_at__isnull=False)
         .annotate(regency=Substr("village_id", 1, 5))
         .values_list("regency")
         .annotate(n=Count("id"))
