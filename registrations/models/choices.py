@@ -54,7 +54,8 @@ class Occupation(models.TextChoices):
     OTHER = "lainnya", _("Lainnya")
 
 
-#: Members in these occupations make a household ineligible for aid (domain.md).
+#: Members in these occupations make a household ineligible for aid (the programmes'
+#: ``excluded_occupation`` exclusion, docs/eligibility.md).
 EXCLUDED_OCCUPATIONS = frozenset({Occupation.CIVIL_SERVANT, Occupation.SOLDIER, Occupation.POLICE})
 
 

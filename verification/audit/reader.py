@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from registrations.exceptions import DomainError
 from verification.linkage.csvio import detect_encoding, sniff_delimiter
 
-#: The register columns the audit reads (``docs/contract.md``); others are ignored.
+#: The register columns the audit reads (``docs/audit.md``); others are ignored.
 COLUMNS = ("household_id", "kk_number", "nik", "full_name", "birth_date", "sex", "village_code", "relation")
 REQUIRED = ("nik",)
 

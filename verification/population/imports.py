@@ -3,7 +3,7 @@
 One code path serves ``manage.py import_population``, the staff upload page (through
 the Celery task in ``verification/tasks/population.py``) and ``bench/import_population.py``.
 
-Format (``docs/contract.md``): a header row naming at least ``REQUIRED_COLUMNS``; other
+Format (``docs/population.md``): a header row naming at least ``REQUIRED_COLUMNS``; other
 columns are ignored, except the optional ``rt``, ``rw`` and ``moved_to``. A column that
 is absent is not touched on existing records (a file without ``rt`` keeps the RT
 loaded from an earlier, richer file); a column that is present but blank is blank.

@@ -1,7 +1,7 @@
 """``manage.py link_records``: link two CSV files of people, or find duplicates in one.
 
-See ``docs/linkage.md``. The options are the contract (``../shared/docs/contract.md``);
-``--map-candidates``, ``--threshold``, ``--max-block``, ``--chunked`` and ``--quiet``
+See ``docs/linkage.md``. The options are part of the portal's outside contract (README,
+"Other commands"); ``--map-candidates``, ``--threshold``, ``--max-block``, ``--chunked`` and ``--quiet``
 are additions.
 """
 
