@@ -23,7 +23,12 @@ pytestmark = pytest.mark.django_db
 NEVER_CACHE = "private, no-store, max-age=0, no-cache, must-revalidate"  # the view's own, then never_cache's
 
 
-def _headers(response) -> dict:
+def _served(client, url_name: str, *args, starts: bytes = b"") -> dict:
+    """The headers a private file went out with (the request must succeed; the file
+    must start with ``starts``)."""
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 200, response.status_code
+    assert b"".join(response.streaming_content).startswith(starts)
     return {
         name: response.get(name)
         for name in ("Content-Type", "Content-Disposition", "Cache-Control", "X-Content-Type-Options")
@@ -81,15 +86,12 @@ def test_documents_identity_and_proposal(client, personas):
     document = complete_draft(resident, kinds=("kk",)).documents.get()
 
     client.force_login(resident)  # the owner: served, not logged
-    response = client.get(reverse("proposal-document", args=[document.pk, "full"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"usulan-{document.pk}-full.jpg")
+    assert _served(client, "proposal-document", document.pk, "full") == _jpeg(f"usulan-{document.pk}-full.jpg")
     assert _log() == []
 
     client.force_login(personas.operator_a)
-    response = client.get(reverse("identity-document", args=[identity.pk, "thumb"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"identitas-{identity.pk}-thumb.jpg")
-    response = client.get(reverse("proposal-document", args=[document.pk, "full"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"usulan-{document.pk}-full.jpg")
+    assert _served(client, "identity-document", identity.pk, "thumb") == _jpeg(f"identitas-{identity.pk}-thumb.jpg")
+    assert _served(client, "proposal-document", document.pk, "full") == _jpeg(f"usulan-{document.pk}-full.jpg")
     me = personas.operator_a.pk
     assert _log() == [(me, "identitas", identity.pk, "thumb"), (me, "usulan", document.pk, "full")]
 
@@ -111,8 +113,7 @@ def test_field_visit_photo(client, personas):
     photo = visit.photos.get()
     DocumentAccess.objects.all().delete()
     client.force_login(personas.social_officer)
-    response = client.get(reverse("visit-photo", args=[photo.pk, "full"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"kunjungan-{photo.pk}-full.jpg")
+    assert _served(client, "visit-photo", photo.pk, "full") == _jpeg(f"kunjungan-{photo.pk}-full.jpg")
     assert _log() == [(personas.social_officer.pk, "kunjungan", photo.pk, "full")]
 
 
@@ -137,12 +138,10 @@ def test_sanggah_evidence(client, personas):
     )
     evidence = objection.evidence.get()
     client.force_login(objector)
-    response = client.get(reverse("sanggah-evidence", args=[evidence.pk, "thumb"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"sanggah-{evidence.pk}-thumb.jpg")
+    assert _served(client, "sanggah-evidence", evidence.pk, "thumb") == _jpeg(f"sanggah-{evidence.pk}-thumb.jpg")
     assert _log() == []
     client.force_login(personas.operator_a)
-    response = client.get(reverse("sanggah-evidence", args=[evidence.pk, "full"]))
-    assert response.status_code == 200 and _headers(response) == _jpeg(f"sanggah-{evidence.pk}-full.jpg")
+    assert _served(client, "sanggah-evidence", evidence.pk, "full") == _jpeg(f"sanggah-{evidence.pk}-full.jpg")
     assert _log() == [(personas.operator_a.pk, "sanggah", evidence.pk, "full")]
 
 
@@ -158,11 +157,8 @@ def test_berita_acara_page_and_api(client, personas):
         "X-Content-Type-Options": "nosniff",
     }
     client.force_login(personas.operator_a)
-    response = client.get(reverse("musdes-minutes", args=[d.pk]))
-    assert response.status_code == 200 and _headers(response) == expected
-    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
-    response = api_client(personas.regency_head).get(reverse("api-workflow-musdes-minutes", args=[d.pk]))
-    assert response.status_code == 200 and _headers(response) == expected
+    assert _served(client, "musdes-minutes", d.pk, starts=b"%PDF-") == expected
+    assert _served(api_client(personas.regency_head), "api-workflow-musdes-minutes", d.pk, starts=b"%PDF-") == expected
     assert _log() == [
         (personas.operator_a.pk, "berita_acara", d.pk, "full"),
         (personas.regency_head.pk, "berita_acara", d.pk, "full"),
@@ -190,20 +186,17 @@ def test_upload_job_reports(client, personas):
     client.force_login(personas.ministry)
     attachment = {"Cache-Control": NEVER_CACHE, "X-Content-Type-Options": "nosniff"}
 
-    response = client.get(reverse("population-import-report", args=[job_id]))
-    assert response.status_code == 200 and _headers(response) == {
+    assert _served(client, "population-import-report", job_id, starts=b"line,nik") == {
         **attachment,
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="baris-salah-aaaaaaaa.csv"',
     }
-    response = client.get(reverse("audit-download", args=[job_id, "csv"]))
-    assert response.status_code == 200 and _headers(response) == {
+    assert _served(client, "audit-download", job_id, "csv", starts=b"line,nik") == {
         **attachment,
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="audit-register-aaaaaaaa.csv"',
     }
-    response = client.get(reverse("audit-download", args=[job_id, "xlsx"]))
-    assert response.status_code == 200 and _headers(response) == {
+    assert _served(client, "audit-download", job_id, "xlsx", starts=b"line,nik") == {
         **attachment,
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": 'attachment; filename="audit-register-aaaaaaaa.xlsx"',
