@@ -1,15 +1,17 @@
-"""The only way out for personal documents: a permission check, then the bytes.
+"""The only way out for personal documents: a permission check, then the bytes
+(``registrations/private_files.py``).
 
 Residents see their own; staff see those of their region, and every staff view is
 recorded in ``DocumentAccess``. Responses are never cached by browsers or proxies.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 
-from registrations.models import DocumentAccess, IdentityDocument, ProposalDocument
+from registrations.models import IdentityDocument, ProposalDocument
+from registrations.private_files import Access, serve_private_file
 from registrations.scoping import user_can_reach_region
 
 VARIANTS = {"full": "image", "thumb": "thumbnail"}
@@ -23,13 +25,13 @@ def serve_private_document(request, document, *, owner_id, village_code, documen
     is_staff_in_scope = user.is_portal_staff and user_can_reach_region(user, village_code)
     if not (is_owner or is_staff_in_scope):
         raise Http404  # same answer as a missing document: existence is not revealed
-    if not is_owner:
-        DocumentAccess.objects.create(user=user, document_type=document_type, document_id=document.pk, variant=variant)
-    file = getattr(document, VARIANTS[variant])
-    response = FileResponse(file.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="{document_type}-{document.pk}-{variant}.jpg"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(
+        request,
+        getattr(document, VARIANTS[variant]).name,
+        filename=f"{document_type}-{document.pk}-{variant}.jpg",
+        content_type="image/jpeg",
+        log=None if is_owner else Access(document_type, document.pk, variant),
+    )
 
 
 @never_cache

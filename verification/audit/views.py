@@ -11,8 +11,9 @@ never put in a URL; every response is ``never_cache``.
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +23,7 @@ from verification.audit import flags as F
 from verification.audit import jobs
 from verification.audit.forms import AuditUploadForm
 from verification.audit.reader import COLUMNS, AuditInputError
+from verification.uploads.views import JobPage, job_or_404, job_page, report_download
 
 PAGE_SIZE = 50
 
@@ -29,13 +31,6 @@ PAGE_SIZE = 50
 def _require_auditor(user) -> None:
     if not user_may(user, "audit.run"):
         raise PermissionDenied
-
-
-def _job_or_404(request, job_id: str) -> dict:
-    job = jobs.job_get(job_id, request.user)
-    if job is None:
-        raise Http404
-    return job
 
 
 @never_cache
@@ -64,30 +59,29 @@ def _flag_rows(job: dict) -> list[dict]:
     return [{"flag": flag, "label": F.LABELS[flag], "count": job["counts"].get(flag, 0)} for flag in F.FLAGS]
 
 
+JOB_PAGE = JobPage(
+    url_name="audit-job",
+    title=gettext_lazy("Audit data register"),
+    status_id="status-audit",
+    running=gettext_lazy("Sedang memeriksa…"),
+    failed=gettext_lazy("Audit gagal."),
+    progress_label=gettext_lazy("Kemajuan audit"),
+    progress_keys=("done", "total"),
+    progress_text=lambda job, percent: f"{percent}%",
+    summary="verification/uploads/_audit_summary.html",
+    back_url_name="audit-upload",
+    back_label=gettext_lazy("Audit berkas lain"),
+    context=lambda job: {"flag_rows": _flag_rows(job), "flags": F.FLAGS},
+)
+
+
 @never_cache
 @may("staff")
 @require_GET
 def audit_job(request, job_id: str):
     """Progress while the audit runs (htmx polls the fragment), then the summary."""
     _require_auditor(request.user)
-    job = _job_or_404(request, job_id)
-    finished = job["status"] in (jobs.JobStatus.DONE, jobs.JobStatus.FAILED)
-    if job["status"] == jobs.JobStatus.DONE:
-        percent = 100
-    elif job["total"]:
-        percent = min(99, job["done"] * 100 // job["total"])
-    else:
-        percent = 0
-    context = {
-        "job": job,
-        "finished": finished,
-        "percent": percent,
-        "statuses": jobs.JobStatus,
-        "flag_rows": _flag_rows(job),
-        "flags": F.FLAGS,
-    }
-    template = "verification/audit_status.html" if request.htmx else "verification/audit_job.html"
-    return render(request, template, context)
+    return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
 
 
 @never_cache
@@ -96,7 +90,7 @@ def audit_job(request, job_id: str):
 def audit_rows(request, job_id: str):
     """The flagged rows, register and population side by side; filter by flag and village."""
     _require_auditor(request.user)
-    job = _job_or_404(request, job_id)
+    job = job_or_404(jobs.job_get, request, job_id)
     if job["status"] != jobs.JobStatus.DONE:
         raise Http404
     flag = request.GET.get("tanda", "")
@@ -142,22 +136,17 @@ def audit_rows(request, job_id: str):
 def audit_download(request, job_id: str, kind: str):
     """The report: ``csv`` (row_id,flag,detail,line,household_id,village_code) or ``xlsx``."""
     _require_auditor(request.user)
-    job = _job_or_404(request, job_id)
+    job = job_or_404(jobs.job_get, request, job_id)
     if kind not in ("csv", "xlsx") or job["status"] != jobs.JobStatus.DONE:
-        raise Http404
-    path = jobs.report_path(job["id"], kind)
-    if not path.is_file():
         raise Http404
     content_type = (
         "text/csv; charset=utf-8"
         if kind == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
+    return report_download(
+        request,
+        jobs.report_path(job["id"], kind),
         filename=f"audit-register-{job['id'][:8]}.{kind}",
         content_type=content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

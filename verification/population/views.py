@@ -5,15 +5,18 @@ regency only; other rows are reported as "di luar wilayah Anda"). Village operat
 regency heads and provincial staff get 403: population data comes from Dukcapil
 through the ministry or the social office, not from the people whose proposals it
 checks. The import runs as a Celery task (in-process without a broker); the job page
-polls with htmx until it is done. The same page takes population events (births,
-deaths, moves, KK changes: "jenis berkas"), through the same job machinery. A job
-and its bad-row report are visible only to the user who uploaded it (404 for anyone
-else).
+polls with htmx until it is done (``verification/uploads/views.py``: the page every
+upload job shares). The same page takes population events (births, deaths, moves, KK
+changes: "jenis berkas"), through the same job machinery. A job and its bad-row report
+are visible only to the user who uploaded it (404 for anyone else).
 """
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,19 +24,33 @@ from registrations.permissions import may, user_may
 from registrations.scoping import NATIONAL, region_scope
 from verification.population import columns, event_rows, jobs
 from verification.population.forms import PopulationUploadKindForm
-from verification.uploads.jobs import JobStatus
+from verification.uploads.views import JobPage, job_or_404, job_page, report_download
+
+
+def _lines(job: dict, percent: int) -> str:
+    done, total = intcomma(job["lines_done"]), intcomma(job["lines_total"])
+    return _("%(done)s dari %(total)s baris") % {"done": done, "total": total}
+
+
+JOB_PAGE = JobPage(
+    url_name="population-import-job",
+    title=gettext_lazy("Impor data kependudukan"),
+    status_id="status-impor",
+    running=gettext_lazy("Sedang mengimpor…"),
+    failed=gettext_lazy("Impor gagal."),
+    progress_label=gettext_lazy("Kemajuan impor"),
+    progress_keys=("lines_done", "lines_total"),
+    progress_text=_lines,
+    summary="verification/uploads/_population_summary.html",
+    back_url_name="population-import",
+    back_label=gettext_lazy("Impor berkas lain"),
+    context=lambda job: {"events": job.get("kind") == jobs.JobKind.EVENTS},
+)
 
 
 def _require_importer(user) -> None:
     if not user_may(user, "population.import"):
         raise PermissionDenied
-
-
-def _job_or_404(request, job_id: str) -> dict:
-    job = jobs.job_get(job_id, request.user)
-    if job is None:
-        raise Http404
-    return job
 
 
 @never_cache
@@ -66,24 +83,7 @@ def import_job(request, job_id: str):
     """The job's progress and, once done, its summary. htmx polls this same URL for the
     status fragment every second until the job is finished."""
     _require_importer(request.user)
-    job = _job_or_404(request, job_id)
-    finished = job["status"] in (JobStatus.DONE, JobStatus.FAILED)
-    if job["status"] == JobStatus.DONE:
-        percent = 100
-    elif job["lines_total"]:
-        percent = min(99, job["lines_done"] * 100 // job["lines_total"])
-    else:
-        percent = 0
-    context = {
-        "job": job,
-        "events": job.get("kind") == jobs.JobKind.EVENTS,
-        "finished": finished,
-        "percent": percent,
-        "statuses": JobStatus,
-    }
-    if request.htmx:
-        return render(request, "verification/population/_import_status.html", context)
-    return render(request, "verification/population/import_job.html", context)
+    return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
 
 
 @never_cache
@@ -92,15 +92,12 @@ def import_job(request, job_id: str):
 def import_report(request, job_id: str):
     """The bad-row report (CSV: line, masked NIK, reason), for the job's owner only."""
     _require_importer(request.user)
-    job = _job_or_404(request, job_id)
-    path = jobs.report_path(job["id"])
-    if not job["has_report"] or not path.is_file():
+    job = job_or_404(jobs.job_get, request, job_id)
+    if not job["has_report"]:
         raise Http404
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
+    return report_download(
+        request,
+        jobs.report_path(job["id"]),
         filename=f"baris-salah-{job['id'][:8]}.csv",
         content_type="text/csv; charset=utf-8",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

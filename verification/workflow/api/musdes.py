@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registrations.exceptions import DomainError, NotAllowed
-from registrations.models import DocumentAccess
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import Deliberation, DeliberationItem
 from verification.workflow.api.common import StaffApiMixin
@@ -30,6 +28,7 @@ from verification.workflow.api.serializers import (
     SignedScanInput,
 )
 from verification.workflow.services import musdes as services
+from verification.workflow.views.musdes import serve_minutes
 
 TAG = "workflow: musdes"
 
@@ -186,11 +185,4 @@ class MinutesPdfApi(StaffApiMixin, APIView):
         },
     )
     def get(self, request, pk):
-        d = _deliberation(request, pk)
-        if not d.minutes_pdf:
-            raise Http404
-        DocumentAccess.objects.create(user=request.user, document_type="berita_acara", document_id=d.pk)
-        response = FileResponse(d.minutes_pdf.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="berita-acara-{d.village_id}-{d.held_on:%Y%m%d}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return serve_minutes(request, _deliberation(request, pk))

@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import DomainError
-from registrations.models import DocumentAccess, Role
+from registrations.models import Role
 from registrations.names import mask_name
 from registrations.permissions import may, user_may
+from registrations.private_files import Access, serve_private_file
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import Deliberation, DeliberationStatus
 from verification.workflow.forms.musdes import AttendeeForm, DeliberationOpenForm, OutcomeFormSet, SignedScanForm
@@ -164,14 +165,21 @@ def deliberation_action(request, pk: int, action: str):
 @never_cache
 @may("staff")
 def minutes_pdf(request, pk: int):
-    d = _deliberation(request, pk)
+    return serve_minutes(request, _deliberation(request, pk))
+
+
+def serve_minutes(request, d: Deliberation):
+    """The berita acara PDF of a closed musdes (404 before), its every download recorded;
+    the page and the API (``MinutesPdfApi``) both answer with it."""
     if not d.minutes_pdf:
         raise Http404
-    DocumentAccess.objects.create(user=request.user, document_type="berita_acara", document_id=d.pk)
-    response = FileResponse(d.minutes_pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="berita-acara-{d.village_id}-{d.held_on:%Y%m%d}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(
+        request,
+        d.minutes_pdf.name,
+        filename=f"berita-acara-{d.village_id}-{d.held_on:%Y%m%d}.pdf",
+        content_type="application/pdf",
+        log=Access("berita_acara", d.pk),
+    )
 
 
 @never_cache

@@ -1,7 +1,7 @@
 """The staff work queues: the dashboard, and the social office's verification queue
 with verifier assignment and the field-visit form.
 
-Every view is role-checked (``role_required``) and region-scoped: lists start from
+Every view is permission-checked (``may``) and region-scoped: lists start from
 ``Proposal.objects.visible_to(user)`` and single proposals are fetched with
 ``get_scoped_object_or_404``, so a proposal of another regency answers 404.
 """
