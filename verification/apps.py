@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = _("Verifikasi")
+
+    def ready(self):
+        # The extension points of the lower app (docs/architecture.md, "Extension points").
+        from registrations.models import ProposalStatus
+        from registrations.services import followups
+
+        # A submission's members are matched against the population records.
+        followups.register_followup(
+            "match_members",
+            "verification.workflow.services.matching.run_matching_followup",
+            statuses=[ProposalStatus.SUBMITTED],
+        )
