@@ -9,7 +9,8 @@ class VerificationConfig(AppConfig):
     def ready(self):
         # The extension points of the lower app (docs/architecture.md, "Extension points").
         from registrations.models import ProposalStatus
-        from registrations.services import followups
+        from registrations.services import followups, my_data
+        from verification.my_data import proposal_outcomes
 
         # A submission's members are matched against the population records.
         followups.register_followup(
@@ -17,3 +18,5 @@ class VerificationConfig(AppConfig):
             "verification.workflow.services.matching.run_matching_followup",
             statuses=[ProposalStatus.SUBMITTED],
         )
+        # "Data saya": matching results, field visits and musdes outcomes of each proposal.
+        my_data.register_section(proposal_outcomes)
