@@ -1,7 +1,11 @@
 """The extension points a higher app fills (docs/architecture.md, "Extension points"),
 checked in the full set-up: each test fails when an app forgets to register its part."""
 
+import datetime
+import os
+
 import pytest
+from django.utils import timezone
 
 from registrations.models import FollowUp, ProposalStatus
 from registrations.services.my_data import collect
@@ -107,3 +111,23 @@ def test_my_data_has_every_apps_section_in_its_place(full_history):
     assert [r["program"] for r in data["hasil_program"]] == ["PKH (Program Keluarga Harapan)"]
     (objection,) = data["sanggah"]
     assert "objector" not in objection and [e["to_status"] for e in objection["riwayat"]] == ["diterima"]
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+def test_retention_deletes_old_work_files_of_the_population_import_and_the_audit(settings):
+    from registrations.services.retention import apply_retention
+    from verification.audit import jobs as audit_jobs
+    from verification.population import jobs as import_jobs
+
+    old_time = (timezone.now() - datetime.timedelta(days=settings.RETENTION_WORK_FILE_DAYS + 1)).timestamp()
+    old = [import_jobs.report_path("a" * 32), audit_jobs.report_path("b" * 32, "xlsx")]
+    recent = [import_jobs.upload_path("c" * 32), audit_jobs.report_path("c" * 32, "rows")]
+    for path in old + recent:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("nik\n3204124109710022\n")
+    for path in old:
+        os.utime(path, (old_time, old_time))
+    assert apply_retention().counts["berkas kerja impor/audit"] == 2
+    assert [p.exists() for p in old + recent] == [False, False, True, True]
