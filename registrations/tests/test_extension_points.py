@@ -131,3 +131,23 @@ def test_retention_deletes_old_work_files_of_the_population_import_and_the_audit
         os.utime(path, (old_time, old_time))
     assert apply_retention().counts["berkas kerja impor/audit"] == 2
     assert [p.exists() for p in old + recent] == [False, False, True, True]
+
+
+# --- demo steps ----------------------------------------------------------------------------
+
+
+def test_every_apps_demo_steps_run_in_their_rounds_and_order():
+    from registrations.demo.steps import demo_steps
+
+    assert [f"{step.__module__}.{step.__name__}" for step in demo_steps()] == [
+        "registrations.demo.households.step_regions",
+        "registrations.demo.households.step_households",
+        "registrations.demo.accounts.step_accounts",
+        "registrations.demo.proposals.step_resident_profile",
+        "registrations.demo.proposals.step_proposals",
+        "verification.demo.step_workflow",
+        "eligibility.demo.step_eligibility",  # enters the demo households in the register
+        # last round: what reacts to the finished register
+        "verification.demo.step_population_events",
+        "lookup.demo.step_lookup",
+    ]
