@@ -48,6 +48,18 @@ def test_a_kind_nobody_registered_is_refused_at_creation_and_kept_at_run_time(pe
     assert "no handler registered for follow-up kind 'tidak_ada'" in orphan.last_error
 
 
+def test_every_registered_handler_and_work_folder_imports():
+    """Dotted paths are imported only when used: a typo must fail here, not in a worker."""
+    from django.utils.module_loading import import_string
+
+    from registrations.services import followups, retention
+
+    assert set(followups.KINDS) == {"notify_proposer", "match_members"}
+    assert all(callable(import_string(kind.handler)) for kind in followups.KINDS.values())
+    assert len(retention.WORK_FOLDERS) == 2
+    assert all(callable(import_string(folder.path)) for folder in retention.WORK_FOLDERS)
+
+
 # --- Data saya ---------------------------------------------------------------------------
 
 
