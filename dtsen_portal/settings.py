@@ -323,9 +323,9 @@ RETENTION_APPEAL_WINDOW_DAYS = env.int("RETENTION_APPEAL_WINDOW_DAYS", default=3
 RETENTION_REJECTED_PROPOSAL_DAYS = env.int("RETENTION_REJECTED_PROPOSAL_DAYS", default=60)
 RETENTION_ACCESS_LOG_YEARS = env.int("RETENTION_ACCESS_LOG_YEARS", default=5)
 RETENTION_LOGIN_LOG_DAYS = env.int("RETENTION_LOGIN_LOG_DAYS", default=365)
-# Uploaded population files, audit extracts and their reports (folders under MEDIA_ROOT).
+# Uploaded population files, audit extracts and their reports (folders under MEDIA_ROOT,
+# registered with retention by the verification app).
 RETENTION_WORK_FILE_DAYS = env.int("RETENTION_WORK_FILE_DAYS", default=7)
-RETENTION_WORK_FILE_DIRS = ("imports", "audits")
 # Content-Security-Policy (django-csp 4): scripts only from our own static files, no
 # inline script anywhere. Inline *styles* stay allowed: a few templates use style=""
 # and Redoc injects its styles; a style cannot run code.

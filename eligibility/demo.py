@@ -1,12 +1,13 @@
 """Demo step for ``seed_demo``: conditions, scores, quotas and recipients for the demo.
 
-``step_eligibility`` (to be listed in ``seed_demo._later_steps()``):
+``step_eligibility`` (in ``DEMO_STEPS``, found by ``registrations.demo.steps.demo_steps``):
 
-1. gives the demo households (``seed_demo.plan_households``) plausible conditions —
-   the 10 indicators, floor area, income and assets from one seeded "how poor" draw per
-   household, and a few pregnancies, severe disabilities and school levels among the
-   members — and enters them in the register (``registered_at``) if they were not;
-   households whose conditions someone already filled in are left alone;
+1. gives the demo households (``registrations.demo.households.plan_households``)
+   plausible conditions — the 10 indicators, floor area, income and assets from one
+   seeded "how poor" draw per household, and a few pregnancies, severe disabilities
+   and school levels among the members — and enters them in the register
+   (``registered_at``) if they were not; households whose conditions someone already
+   filled in are left alone;
 2. scores every registered household with the active model (a real scoring run);
 3. seeds the 2026-Q4 quotas of every programme for Kabupaten Bandung and Sumedang
    (about a quarter of their registered households, less for KIP-Kuliah);
@@ -27,13 +28,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from registrations.management.commands.seed_demo import (
-    REFERENCE_DATE,
-    SEED,
-    SeedContext,
-    StepReport,
-    plan_households,
-)
+from registrations.demo.households import plan_households
+from registrations.demo.steps import REFERENCE_DATE, SEED, SeedContext, StepReport
 from registrations.models import Household, Member
 from registrations.models.choices import Disability, Education, Occupation, Relation, Sex
 from registrations.scoping import q_within
@@ -168,3 +164,8 @@ def step_eligibility(ctx: SeedContext) -> list[StepReport]:
         StepReport(f"hasil penetapan {DEMO_PERIOD}", created=results - results_before, present=results_before)
     )
     return reports
+
+
+#: This app's steps (see ``registrations.demo.steps`` for the rounds). They enter the demo
+#: households in the register, which the last round's steps of other apps look for.
+DEMO_STEPS = [step_eligibility]

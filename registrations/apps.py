@@ -9,3 +9,7 @@ class RegistrationsConfig(AppConfig):
     def ready(self):
         # Login stamps, session records and the end of a disabled account's sessions.
         from dtsen_portal import security  # noqa: F401
+        from registrations.services import followups
+
+        # Extension points this app fills itself (docs/architecture.md, "Extension points").
+        followups.register_followup("notify_proposer", "registrations.services.followups.notify_proposer")

@@ -298,9 +298,7 @@ def proposals_transition_batch(
 
 
 def _followups(events: list[ProposalEvent]) -> None:
-    """Every status change e-mails the proposer; a submission also starts matching its
-    members against the population records. Both through the outbox, after commit."""
-    followups_create(events=events, kinds=["notify_proposer"])
-    submitted = [e for e in events if e.to_status == S.SUBMITTED]
-    if submitted:
-        followups_create(events=submitted, kinds=["match_members"])
+    """The outbox rows of these events, dispatched after commit: every kind registered for
+    their status (every change e-mails the proposer; other apps add theirs, e.g. the
+    matching of a submission's members; ``services.followups.KINDS``)."""
+    followups_create(events=events)

@@ -4,7 +4,8 @@ import pytest
 
 from eligibility.demo import DEMO_PERIOD, step_eligibility
 from eligibility.models import HouseholdScore, Quota, RecipientResult
-from registrations.management.commands.seed_demo import SeedContext, step_households, step_regions
+from registrations.demo.households import step_households, step_regions
+from registrations.demo.steps import SeedContext
 from registrations.models import Household
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,12 @@
 """The outbox of workflow follow-ups: create with the event, dispatch after commit,
 claim once, sweep what was never sent or whose worker died.
 
-Kinds map to handler functions by dotted path, so the verification app's follow-ups
-(matching, later) are named here without this lower app importing it.
+Which follow-ups an event starts is a registry, ``KINDS``, that each app owning a kind
+fills in its ``AppConfig.ready()`` with ``register_followup``: registrations registers
+``notify_proposer`` (every status change), verification registers its matching for
+submissions. A transition only announces its events (``followups_create``); this lower
+app never names a higher app's work. Handlers are dotted paths, imported when a row
+runs (in the worker), so registering loads nothing at start-up.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -25,19 +31,59 @@ from registrations.models import FollowUp, FollowUpState, ProposalEvent
 
 logger = logging.getLogger(__name__)
 
-HANDLERS = {
-    "notify_proposer": "registrations.services.followups.notify_proposer",
-    "match_members": "verification.workflow.services.matching.run_matching_followup",
-}
 MAX_ATTEMPTS = 8
 #: A claimed follow-up not finished within this lease is assumed lost (worker died).
 LEASE = datetime.timedelta(minutes=10)
 
 
-def followups_create(*, events: Iterable[ProposalEvent], kinds: Iterable[str]) -> list[FollowUp]:
-    """Record follow-ups in the caller's transaction; dispatch them once it commits."""
+@dataclass(frozen=True)
+class FollowUpKind:
+    name: str
+    #: Dotted path of ``handler(followup)``; raising leaves the row for a retry.
+    handler: str
+    #: The event statuses (``ProposalEvent.to_status``) that start it; ``None``: every event.
+    statuses: frozenset[str] | None = None
+
+
+#: Follow-up kinds by name, in registration order (apps' ``ready()`` run in INSTALLED_APPS
+#: order). Filled by the app that owns each kind, in its ``AppConfig.ready()``, through
+#: ``register_followup``; read by ``followups_create`` (which kinds an event starts) and
+#: ``followup_run`` (the handler). Also filled in a Celery worker: it sets Django up too.
+KINDS: dict[str, FollowUpKind] = {}
+
+
+def register_followup(name: str, handler: str, *, statuses: Iterable[str] | None = None) -> None:
+    """Make ``name`` a follow-up kind done by ``handler`` (a dotted path), started by the
+    events that reach one of ``statuses`` (every event when ``None``)."""
+    kind = FollowUpKind(name, handler, None if statuses is None else frozenset(statuses))
+    if KINDS.get(name, kind) != kind:
+        raise ImproperlyConfigured(f"follow-up kind {name!r} is registered twice, differently")
+    KINDS[name] = kind
+
+
+def followups_create(*, events: Iterable[ProposalEvent], kinds: Iterable[str] | None = None) -> list[FollowUp]:
+    """Record follow-ups in the caller's transaction; dispatch them once it commits.
+
+    Each event gets every registered kind that asked for its status (``kinds`` narrows
+    that to the kinds named). A kind nobody registered is refused, not skipped:
+    skipping would drop the work without a trace, and the mistake (a typo, an app whose
+    ``ready()`` never registered it) would only show as work that never happened.
+    """
+    events = list(events)
+    if kinds is None:
+        wanted = list(KINDS.values())
+    else:
+        unknown = [name for name in kinds if name not in KINDS]
+        if unknown:
+            raise ImproperlyConfigured(f"follow-up kinds not registered: {unknown}")
+        wanted = [KINDS[name] for name in kinds]
     rows = FollowUp.objects.bulk_create(
-        [FollowUp(event=event, kind=kind) for event in events for kind in kinds if kind in HANDLERS]
+        [
+            FollowUp(event=event, kind=kind.name)
+            for kind in wanted
+            for event in events
+            if kind.statuses is None or event.to_status in kind.statuses
+        ]
     )
     ids = [row.pk for row in rows]
     if ids:
@@ -71,7 +117,12 @@ def followup_run(followup_id: int) -> bool:
         return False
     followup = FollowUp.objects.select_related("event__proposal__applicant").get(pk=followup_id)
     try:
-        import_string(HANDLERS[followup.kind])(followup)
+        # A kind this process does not know (its app not installed here) fails like any
+        # handler: the row is retried, then kept as failed with the reason; never dropped.
+        kind = KINDS.get(followup.kind)
+        if kind is None:
+            raise LookupError(f"no handler registered for follow-up kind {followup.kind!r}")
+        import_string(kind.handler)(followup)
     except Exception as exc:
         logger.exception("follow-up %s (%s) failed", followup.pk, followup.kind)
         failed = followup.attempts >= MAX_ATTEMPTS

@@ -7,15 +7,17 @@ objections, and who among the staff viewed their documents) plus the document fi
 Data about *other* people is left out: matching candidates and duplicate flags name
 strangers, and staff appear by role and region only.
 
-Later apps (verification, eligibility, lookup) are reached through the app registry,
-so this lower app does not import them.
+What the higher apps hold (matching, visits and musdes outcomes, scores and results,
+objections) comes from their own sections, ``SECTIONS``, so this lower app names none
+of them.
 """
 
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -35,7 +37,36 @@ from registrations.models import (
 FORMAT_VERSION = 1
 
 
-def _row(obj, *, exclude: tuple[str, ...] = ()) -> dict:
+@dataclass
+class Export:
+    """One resident's export while it is built: what registrations found, for the sections."""
+
+    user: User
+    households: list[Household]
+    proposals: list[Proposal]
+    #: The JSON, top-level keys in order; a section appends its own keys.
+    data: dict
+    #: Each proposal's entry in ``data["usulan"]`` by proposal id, and each proposal
+    #: member's row in it by member id: a section adds keys to them.
+    proposal_entries: dict[int, dict]
+    member_rows: dict[int, dict]
+
+
+#: The higher apps' parts of the export: ``section(export)`` adds keys to ``export.data``,
+#: to proposal entries or member rows, reading its rows one query per kind (never per
+#: proposal). Filled in ``AppConfig.ready()`` through ``register_section`` by the app that
+#: holds the data (verification: matching, field visits, musdes; eligibility: scores and
+#: programme results; lookup: objections), so the order is INSTALLED_APPS order; run
+#: after the proposals and before the staff access log, which stays last.
+SECTIONS: list[Callable[[Export], None]] = []
+
+
+def register_section(section: Callable[[Export], None]) -> None:
+    if section not in SECTIONS:
+        SECTIONS.append(section)
+
+
+def fields_of(obj, *, exclude: tuple[str, ...] = ()) -> dict:
     """Every concrete field of ``obj``; choices with their label, files by name only."""
     data = {}
     for field in obj._meta.concrete_fields:
@@ -48,13 +79,6 @@ def _row(obj, *, exclude: tuple[str, ...] = ()) -> dict:
         if field.choices and value not in (None, ""):
             data[f"{field.name}_label"] = str(getattr(obj, f"get_{field.name}_display")())
     return data
-
-
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:  # the app is not installed in this deployment
-        return None
 
 
 def _households(user: User, profile) -> list[Household]:
@@ -72,15 +96,6 @@ def _staff(user_id: int, users: dict[int, User]) -> dict:
     return {"peran": staff.get_role_display(), "wilayah": staff.region.display_name if staff.region_id else ""}
 
 
-def _by_proposal(model, proposals) -> dict[int, list]:
-    """``model``'s rows for the proposals, grouped by proposal (none if the app is absent)."""
-    grouped: dict[int, list] = {}
-    if model is not None:
-        for row in model.objects.filter(proposal__in=proposals):
-            grouped.setdefault(row.proposal_id, []).append(row)
-    return grouped
-
-
 def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
     """The export as a JSON-ready dict, and ``(path in zip, FieldFile)`` for each file."""
     files: list[tuple[str, object]] = []
@@ -88,19 +103,19 @@ def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
     data: dict = {
         "format": FORMAT_VERSION,
         "dibuat": timezone.now(),
-        "akun": _row(user, exclude=("is_superuser", "is_staff", "password")),
+        "akun": fields_of(user, exclude=("is_superuser", "is_staff", "password")),
     }
     identity_docs = list(IdentityDocument.objects.filter(profile=profile)) if profile else []
     if profile is not None:
-        data["profil"] = _row(profile, exclude=("identity_reviewed_by",))
+        data["profil"] = fields_of(profile, exclude=("identity_reviewed_by",))
         data["dokumen_identitas"] = []
         for doc in identity_docs:
             path = f"dokumen/identitas-{doc.kind}-{doc.pk}.jpg"
             files.append((path, doc.image))
-            data["dokumen_identitas"].append({**_row(doc, exclude=("image", "thumbnail")), "berkas": path})
+            data["dokumen_identitas"].append({**fields_of(doc, exclude=("image", "thumbnail")), "berkas": path})
 
     households = _households(user, profile)
-    data["rumah_tangga"] = [{**_row(h), "anggota": [_row(m) for m in h.members.all()]} for h in households]
+    data["rumah_tangga"] = [{**fields_of(h), "anggota": [fields_of(m) for m in h.members.all()]} for h in households]
 
     proposals = list(
         Proposal.objects.filter(applicant=user)
@@ -111,64 +126,33 @@ def collect(user: User) -> tuple[dict, list[tuple[str, object]]]:
         )
         .order_by("created_at", "pk")
     )
-    member_match = _model("verification.MemberMatch")
-    visit_model = _model("verification.FieldVisit")
-    item_model = _model("verification.DeliberationItem")
-    # The verification app's rows, one query per kind for all the proposals.
-    matches = (
-        {m.member_id: m for m in member_match.objects.filter(member__proposal__in=proposals)} if member_match else {}
-    )
-    visits = _by_proposal(visit_model, proposals)
-    items = _by_proposal(item_model, proposals)
     proposal_docs: list[ProposalDocument] = []
+    proposal_entries: dict[int, dict] = {}
+    member_rows: dict[int, dict] = {}
     data["usulan"] = []
     for proposal in proposals:
         members = []
         for member in proposal.members.all():
-            row = _row(member)
-            match = matches.get(member.pk)
-            if match is not None:
-                row["hasil_pencocokan"] = _row(match, exclude=("candidates", "duplicates", "record", "member"))
+            row = member_rows[member.pk] = fields_of(member)
             members.append(row)
         documents = []
         for doc in proposal.documents.all():
             proposal_docs.append(doc)
             path = f"dokumen/usulan-{proposal.tracking_number}-{doc.kind}-{doc.pk}.jpg"
             files.append((path, doc.image))
-            documents.append({**_row(doc, exclude=("image", "thumbnail", "uploaded_by")), "berkas": path})
+            documents.append({**fields_of(doc, exclude=("image", "thumbnail", "uploaded_by")), "berkas": path})
         entry = {
-            **_row(proposal, exclude=("entered_by",)),
+            **fields_of(proposal, exclude=("entered_by",)),
             "anggota": members,
             "dokumen": documents,
-            "riwayat": [_row(e, exclude=("actor", "proposal")) for e in proposal.events.all()],
+            "riwayat": [fields_of(e, exclude=("actor", "proposal")) for e in proposal.events.all()],
         }
-        if visit_model is not None:
-            entry["kunjungan_lapangan"] = [
-                _row(v, exclude=("verifier", "proposal")) for v in visits.get(proposal.pk, [])
-            ]
-        if item_model is not None:
-            entry["musyawarah"] = [_row(i, exclude=("recorded_by", "proposal")) for i in items.get(proposal.pk, [])]
+        proposal_entries[proposal.pk] = entry
         data["usulan"].append(entry)
 
-    household_ids = [h.pk for h in households]
-    score_model = _model("eligibility.HouseholdScore")
-    result_model = _model("eligibility.RecipientResult")
-    if score_model is not None:
-        data["skor_dan_desil"] = [_row(s) for s in score_model.objects.filter(household_id__in=household_ids)]
-    if result_model is not None:
-        data["hasil_program"] = [
-            {**_row(r), "program": str(r.programme)}
-            for r in result_model.objects.filter(household_id__in=household_ids).select_related("programme")
-        ]
-    objection_model = _model("lookup.Objection")
-    if objection_model is not None:
-        data["sanggah"] = [
-            {
-                **_row(o, exclude=("decided_by", "objector")),
-                "riwayat": [_row(e, exclude=("actor",)) for e in o.events.all()],
-            }
-            for o in objection_model.objects.filter(objector=user).prefetch_related("events")
-        ]
+    export = Export(user, households, proposals, data, proposal_entries, member_rows)
+    for section in SECTIONS:
+        section(export)
 
     accesses = list(
         DocumentAccess.objects.filter(

@@ -15,7 +15,9 @@ file. Rules, with their settings (days unless said):
    the record of the decision);
 4. staff document-access log rows older than ``RETENTION_ACCESS_LOG_YEARS``;
 5. login records (django-axes attempts and logins) older than
-   ``RETENTION_LOGIN_LOG_DAYS``; expired sessions and their ``UserSession`` rows.
+   ``RETENTION_LOGIN_LOG_DAYS``; expired sessions and their ``UserSession`` rows;
+6. work files of other apps' jobs (uploaded lists and their reports), in the folders
+   those apps register (``WORK_FOLDERS``).
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from registrations.models import (
     DocumentAccess,
@@ -46,6 +49,33 @@ ENDED_NEGATIVE = (
     ProposalStatus.VERIFICATION_REJECTED,
     ProposalStatus.NOT_DETERMINED,
 )
+
+
+@dataclass(frozen=True)
+class WorkFolder:
+    #: Dotted path of a function returning the folder (a ``Path``), called at each run.
+    path: str
+    #: Name of the setting holding the days a file is kept after its last change.
+    days_setting: str
+    #: The report's line; folders with the same label are counted together.
+    label: str
+
+
+#: Folders of work files that only matter while their job is on screen (uploaded lists
+#: and their reports, whole villages' NIKs), deleted once older than their setting's days.
+#: Filled in ``AppConfig.ready()`` through ``register_work_folder`` by the app whose jobs
+#: write them (verification: population import uploads and register audits), so this
+#: lower app learns the folders without naming that app.
+WORK_FOLDERS: list[WorkFolder] = []
+
+
+def register_work_folder(path: str, *, days_setting: str, label: str) -> None:
+    """Have ``apply_retention`` empty the folder ``import_string(path)()`` returns of
+    files older than ``settings.<days_setting>`` days. The path is imported only when
+    retention runs, so registering loads nothing at start-up."""
+    folder = WorkFolder(path, days_setting, label)
+    if folder not in WORK_FOLDERS:
+        WORK_FOLDERS.append(folder)
 
 
 @dataclass
@@ -148,19 +178,12 @@ def _sessions_in_database() -> bool:
 
 
 def _delete_work_files(now, report: RetentionReport) -> None:
-    """6. Uploaded lists and their reports (population imports, register audits).
-
-    They hold whole villages' NIKs and are only needed while their job is on screen, so
-    they go after ``RETENTION_WORK_FILE_DAYS``. Folders are named in settings, which
-    keeps this lower app from importing the apps that write them.
-    """
-    cutoff = (now - _days("RETENTION_WORK_FILE_DAYS")).timestamp()
-    old = []
-    for folder in settings.RETENTION_WORK_FILE_DIRS:
-        path = Path(settings.MEDIA_ROOT) / folder
-        if path.is_dir():
-            old += [f for f in path.iterdir() if f.is_file() and f.stat().st_mtime < cutoff]
-    report.add("berkas kerja impor/audit", len(old))
-    if not report.dry_run:
-        for f in old:
-            f.unlink(missing_ok=True)
+    """6. The registered work folders' files older than their setting's days."""
+    for folder in WORK_FOLDERS:
+        cutoff = (now - _days(folder.days_setting)).timestamp()
+        path = Path(import_string(folder.path)())
+        old = [f for f in path.iterdir() if f.is_file() and f.stat().st_mtime < cutoff] if path.is_dir() else []
+        report.add(folder.label, len(old))
+        if not report.dry_run:
+            for f in old:
+                f.unlink(missing_ok=True)

@@ -318,7 +318,7 @@ def test_demo_staff_get_the_published_demo_totp_secret(personas):
     """seed_demo's step: personas ``kemensos`` and ``admin`` share demo usernames."""
     from base64 import b32decode
 
-    from registrations.management.commands.seed_demo import DEMO_TOTP_SECRET, _demo_totp_devices
+    from registrations.demo.accounts import DEMO_TOTP_SECRET, _demo_totp_devices
 
     report = _demo_totp_devices()
     assert report.created == 2  # kemensos and admin; no operator or resident among the demo names here

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from faker.providers.person.id_ID import Provider as PersonProvider
 
-from registrations.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, REFERENCE_DATE
+from registrations.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from registrations.demo.steps import REFERENCE_DATE
 from registrations.models import Household, Member, Region, User
 from registrations.models.choices import Relation, Sex
 from registrations.nik import parse_nik, validate_kk_number

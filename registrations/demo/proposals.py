@@ -14,13 +14,6 @@ import random
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from registrations.management.commands.seed_demo import (
-    REFERENCE_DATE,
-    SeedContext,
-    StepReport,
-    plan_family,
-    seeded_faker,
-)
 from registrations.models import (
     IdentityDocument,
     IdentityStatus,
@@ -33,9 +26,11 @@ from registrations.models import (
 from registrations.nik import build_nik
 from registrations.services import proposals as services
 from registrations.services.documents import store_processed_image
-from registrations.services.proposals import CONDITION_FIELDS
 from registrations.uploads import process_image_upload
 from registrations.workflow import proposal_transition
+
+from .households import plan_family
+from .steps import REFERENCE_DATE, SeedContext, StepReport, seeded_faker
 
 RESIDENT_USERNAME = "warga"
 RESIDENT_VILLAGE = "32.04.12.2002"
@@ -108,7 +103,7 @@ def _members(key: str, village: str, *, size: int, serial: int) -> list[dict]:
     return rows
 
 
-def _kk(village: str, serial: int) -> str:
+def demo_kk_number(village: str, serial: int) -> str:
     return f"{village.rsplit('.', 1)[0].replace('.', '')}010126{9000 + serial:04d}"
 
 
@@ -123,7 +118,7 @@ def step_resident_profile(ctx: SeedContext) -> list[StepReport]:
     profile = ResidentProfile.objects.create(
         user=user,
         nik=_free_nik(district, birth, "P", 8100),
-        kk_number=_kk(RESIDENT_VILLAGE, 1),
+        kk_number=demo_kk_number(RESIDENT_VILLAGE, 1),
         full_name=f"{user.first_name} {user.last_name}".strip() or fake.name_female(),
         birth_date=birth,
         sex="P",
@@ -165,16 +160,16 @@ def step_proposals(ctx: SeedContext) -> list[StepReport]:
         actor = User.objects.filter(username=username).first()
         if actor is None:
             continue
-        kk_number = actor.resident.kk_number if hasattr(actor, "resident") else _kk(village, serial)
+        kk_number = actor.resident.kk_number if hasattr(actor, "resident") else demo_kk_number(village, serial)
         if Proposal.objects.filter(kk_number=kk_number).exists():
             present += 1
             continue
-        _make_proposal(key, actor, village, kk_number, size=size, serial=serial, outcome=outcome)
+        make_proposal(key, actor, village, kk_number, size=size, serial=serial, outcome=outcome)
         created += 1
     return [StepReport("usulan demo", created=created, present=present)]
 
 
-def _make_proposal(key, actor, village, kk_number, *, size, serial, outcome) -> Proposal:
+def make_proposal(key, actor, village, kk_number, *, size, serial, outcome) -> Proposal:
     fake = seeded_faker("proposal", key)
     proposal = services.proposal_create_draft(actor=actor, village=Region.objects.get(code=village))
     services.proposal_save_household(
@@ -230,116 +225,3 @@ def _make_proposal(key, actor, village, kk_number, *, size, serial, outcome) -> 
             reason="Foto KK kurang jelas; mohon unggah ulang.",
         )
     return proposal
-
-
-WORKFLOW_VILLAGE = "32.04.12.1001"  # Kelurahan Pasawahan: one proposal waiting at each step
-WORKFLOW_MARKER = "Data demo: satu usulan menunggu di setiap tahap."
-
-
-def step_workflow(ctx: SeedContext) -> list[StepReport]:
-    """A signed muskel in Pasawahan, then proposals carried to each later step, so every
-    role has work waiting in its queue (and one household enters the register)."""
-    from verification.models import Deliberation
-    from verification.workflow.services import approvals, musdes, review
-
-    if Deliberation.objects.filter(village_id=WORKFLOW_VILLAGE, notes=WORKFLOW_MARKER).exists():
-        return [StepReport("alur verifikasi demo", present=1)]
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=["operator.pasawahan", "dinsos.bandung", "bupati.bandung", "provinsi.jabar", "kemensos"]
-        )
-    }
-    if len(users) < 5:
-        return [StepReport("alur verifikasi demo")]
-    operator = users["operator.pasawahan"]
-    stages = [
-        "musdes",
-        "verified",
-        "regency",
-        "forwarded",
-        "determined",
-        "rejected",
-        "dinsos_rejected",
-        "not_determined",
-    ]
-    proposals = {}
-    for i, stage in enumerate(stages):
-        serial = 40 + i
-        proposals[stage] = _make_proposal(
-            f"alur-{stage}",
-            operator,
-            WORKFLOW_VILLAGE,
-            _kk(WORKFLOW_VILLAGE, serial),
-            size=3 + i % 3,
-            serial=serial,
-            outcome="submit",
-        )
-    day = REFERENCE_DATE.replace(month=11, day=2)
-    d = musdes.deliberation_open(
-        actor=operator,
-        village=Region.objects.get(code=WORKFLOW_VILLAGE),
-        basis="muskel",
-        held_on=day,
-        place="Aula Kantor Kelurahan Pasawahan",
-        chair="Lurah Pasawahan",
-        chair_position="Lurah",
-        notes=WORKFLOW_MARKER,
-    )
-    musdes.deliberation_add_attendee(deliberation_id=d.pk, actor=operator, name="Ketua LPM", position="LPM", signs=True)
-    musdes.deliberation_add_attendee(
-        deliberation_id=d.pk, actor=operator, name="Ketua RW 03", position="RW 03", signs=True
-    )
-    musdes.deliberation_pull_proposals(deliberation_id=d.pk, actor=operator)
-    rejected_id = proposals["rejected"].pk
-    for item in d.items.all():
-        if item.proposal_id == rejected_id:
-            musdes.deliberation_record_outcome(
-                item_id=item.pk, actor=operator, outcome="tolak", reason="Kepala keluarga ASN."
-            )
-        elif item.proposal.village_id == WORKFLOW_VILLAGE and item.proposal_id in {p.pk for p in proposals.values()}:
-            musdes.deliberation_record_outcome(item_id=item.pk, actor=operator, outcome="setuju")
-        else:
-            musdes.deliberation_record_outcome(item_id=item.pk, actor=operator, outcome="tunda")
-    musdes.deliberation_close(deliberation_id=d.pk, actor=operator)
-    musdes.deliberation_sign(deliberation_id=d.pk, actor=operator, scan=demo_photo("BERITA-ACARA", seed=99))
-    review.field_visit_record(
-        proposal_id=proposals["dinsos_rejected"].pk,
-        actor=users["dinsos.bandung"],
-        visited_on=day.replace(day=9),
-        result="tidak_layak",
-        conditions={"owns_car": True, "floor_area_m2": 120, "monthly_income": 9_000_000},
-        notes="Rumah permanen, memiliki mobil; tidak sesuai kriteria.",
-    )
-    later = ["verified", "regency", "forwarded", "determined", "not_determined"]
-    for stage in later:
-        review.field_visit_record(
-            proposal_id=proposals[stage].pk,
-            actor=users["dinsos.bandung"],
-            visited_on=day.replace(day=9),
-            result="layak",
-            conditions={f: getattr(proposals[stage], f) for f in CONDITION_FIELDS},
-            notes="Kondisi rumah sesuai usulan.",
-        )
-    approvals.regency_approve_batch(
-        actor=users["bupati.bandung"],
-        proposal_ids=[proposals[s].pk for s in later[1:]],
-        number="400.9/101/DINSOS/2026",
-        document_date=day.replace(day=16),
-    )
-    approvals.province_forward_batch(
-        actor=users["provinsi.jabar"],
-        proposal_ids=[proposals[s].pk for s in later[2:]],
-        number="460/2201/DINSOS-JABAR/2026",
-        document_date=day.replace(day=20),
-    )
-    approvals.ministry_determine(
-        actor=users["kemensos"],
-        period="2026-Q4",
-        number="KEPMENSOS 150/HUK/2026",
-        document_date=day.replace(day=25),
-        determine_ids=[proposals["determined"].pk],
-        reject_ids=[proposals["not_determined"].pk],
-        reject_reason="Hasil pemeringkatan di atas desil 5.",
-    )
-    return [StepReport("alur verifikasi demo", created=1)]
