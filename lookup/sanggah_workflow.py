@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import DomainError, InvalidTransition, NotAllowed
 from registrations.models import Role, User
 from registrations.notifications import email_on_commit
 from registrations.scoping import user_can_reach_region

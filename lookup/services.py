@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError, NotAllowed
 from registrations.models import Member, ProposalMember, Role, User
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
 from registrations.services.proposals import new_tracking_number

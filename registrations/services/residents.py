@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import IdentityDocument, IdentityStatus, Region, ResidentProfile, Role, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.notifications import email_on_commit

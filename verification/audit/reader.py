@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from verification.linkage.csvio import detect_encoding, sniff_delimiter
 
 #: The register columns the audit reads (``docs/contract.md``); others are ignored.

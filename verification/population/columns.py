@@ -16,7 +16,7 @@ from typing import IO
 import lokal
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
 from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope

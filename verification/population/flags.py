@@ -28,7 +28,7 @@ def open_flag_counts(user) -> dict[str, int]:
 def resolve_flag(*, flag_id: int, user, note: str) -> PopulationFlag:
     """Mark a flag handled, with the note saying how. A flag already resolved (someone
     else was first) is refused, so the first note stands."""
-    from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
+    from dtsen_portal.errors import DomainError, InvalidTransition, NotAllowed
 
     note = (note or "").strip()
     if not note:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import InvalidTransition
+from dtsen_portal.errors import InvalidTransition
 from registrations.models import User
 from registrations.permissions import ensure_user_may, user_may
 from verification.models import Deliberation, DeliberationStatus

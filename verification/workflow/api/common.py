@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.models import Proposal, ProposalStatus, User
 from registrations.permissions import api_may
 from registrations.scoping import get_scoped_object_or_404

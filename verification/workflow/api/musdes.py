@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError, NotAllowed
 from registrations.models import DocumentAccess
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import Deliberation, DeliberationItem

@@ -8,7 +8,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError
+from dtsen_portal.errors import Conflict, DomainError
 from registrations.models import Proposal, User
 from registrations.permissions import ensure_user_may
 from registrations.services.register import register_household_from_proposal

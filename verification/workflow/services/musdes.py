@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError
+from dtsen_portal.errors import Conflict, DomainError
 from registrations.models import Proposal, ProposalStatus, Region, User
 from registrations.permissions import ensure_user_may
 from registrations.services.documents import discard_on_failure, process_or_refuse

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError, NotAllowed
 from registrations.models import Proposal, Role, User
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
 from registrations.services.proposals import CONDITION_FIELDS
