@@ -34,8 +34,9 @@ from registrations.models import Household, Member
 from registrations.models.choices import Disability, Education, Occupation, Relation, Sex
 from registrations.scoping import q_within
 
+from .errors import RunRefused
 from .models import HouseholdScore, Programme, Quota, RecipientResult, ScoreModel
-from .runs import RunRefused, determination_run_now, scoring_run_now
+from .runs import determination_run_now, scoring_run_now
 
 DEMO_PERIOD = "2026-Q4"
 DEMO_REGENCIES = ("32.04", "32.11")  # Kabupaten Bandung, Kabupaten Sumedang

@@ -29,6 +29,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from . import determination, scoring
+from .errors import RUN_ERRORS, RunRefused
 from .models import (
     DeterminationRun,
     HouseholdScore,
@@ -57,10 +58,6 @@ def _dispatch(signatures) -> None:
         chunks.apply()
     else:
         chunks.apply_async()
-
-
-class RunRefused(Exception):
-    """The run cannot start now; the message says why (shown to staff)."""
 
 
 def expire_stale_runs() -> int:
@@ -108,15 +105,15 @@ def _fail(model, run_id: int, exc: BaseException) -> None:
 
 def _scoring_create(model: ScoreModel, user, activate: bool) -> tuple[ScoringRun, bool]:
     if activate and model.status != ModelStatus.DRAFT:
-        raise RunRefused("Hanya model draf yang dapat diaktifkan.")
+        raise RunRefused(RUN_ERRORS["activate_draft_only"])
     if not activate and model.status != ModelStatus.ACTIVE:
-        raise RunRefused("Hitung ulang hanya untuk model yang aktif.")
+        raise RunRefused(RUN_ERRORS["rerun_active_only"])
     expire_stale_runs()
     running = ScoringRun.objects.filter(status=RunStatus.RUNNING).first()
     if running:
         return running, False
     if DeterminationRun.objects.filter(status=RunStatus.RUNNING).exists():
-        raise RunRefused("Penetapan penerima sedang berjalan; hitung skor setelah selesai.")
+        raise RunRefused(RUN_ERRORS["determination_running"])
     try:
         with transaction.atomic():
             run = ScoringRun.objects.create(
@@ -145,7 +142,7 @@ def scoring_run_now(*, model: ScoreModel, user=None, activate: bool = False) -> 
     """The same run, executed here and now (seed data, shell): chunks applied locally."""
     run, started = _scoring_create(model, user, activate)
     if not started:
-        raise RunRefused("Penghitungan skor lain sedang berjalan.")
+        raise RunRefused(RUN_ERRORS["scoring_running"])
     token = _INLINE.set(True)
     try:
         scoring_prepare(run.pk)
@@ -278,13 +275,13 @@ def scoring_finish(run_id: int) -> None:
 def _determination_create(programme, period: str, user) -> tuple[DeterminationRun, bool]:
     model = ScoreModel.objects.active()
     if model is None:
-        raise RunRefused("Belum ada model skor yang aktif.")
+        raise RunRefused(RUN_ERRORS["no_active_model"])
     expire_stale_runs()
     running = DeterminationRun.objects.filter(programme=programme, period=period, status=RunStatus.RUNNING).first()
     if running:
         return running, False
     if ScoringRun.objects.filter(status=RunStatus.RUNNING).exists():
-        raise RunRefused("Penghitungan skor sedang berjalan; jalankan penetapan setelah selesai.")
+        raise RunRefused(RUN_ERRORS["scoring_running_wait"])
     previous = (
         RecipientResult.objects.filter(programme=programme, period__lt=period)
         .order_by("-period")
@@ -314,7 +311,7 @@ def determination_start(*, programme, period: str, user=None) -> tuple[Determina
 def determination_run_now(*, programme, period: str, user=None) -> DeterminationRun:
     run, started = _determination_create(programme, period, user)
     if not started:
-        raise RunRefused("Penetapan program dan periode ini sedang berjalan.")
+        raise RunRefused(RUN_ERRORS["determination_already_running"])
     token = _INLINE.set(True)
     try:
         determination_prepare(run.pk)

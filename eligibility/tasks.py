@@ -47,8 +47,9 @@ def scheduled_rescoring() -> int | None:
 
     Does nothing when no model is active or a run is already going.
     """
+    from eligibility.errors import RunRefused
     from eligibility.models import ScoreModel
-    from eligibility.runs import RunRefused, scoring_start
+    from eligibility.runs import scoring_start
 
     model = ScoreModel.objects.active()
     if model is None:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import DomainError, InvalidTransition, NotAllowed
+from lookup.errors import SANGGAH_WORKFLOW_ERRORS
 from registrations.models import Role, User
 from registrations.notifications import email_on_commit
 from registrations.scoping import user_can_reach_region
@@ -73,19 +74,19 @@ def moves_for(objection: Objection, user: User) -> list[Move]:
 def objection_move(*, objection_id: int, actor: User, move: str, note: str = "") -> Objection:
     step = MOVES.get(move)
     if step is None:
-        raise DomainError(_("Langkah tidak dikenal."))
+        raise DomainError(SANGGAH_WORKFLOW_ERRORS["unknown_move"])
     if actor.role not in step.roles:
-        raise NotAllowed(_("Peran Anda tidak dapat melakukan langkah ini."))
+        raise NotAllowed(SANGGAH_WORKFLOW_ERRORS["role_not_allowed"])
     note = note.strip()
     if step.needs_note and not note:
-        raise DomainError(_("Tuliskan catatan untuk langkah ini."), field="note")
+        raise DomainError(SANGGAH_WORKFLOW_ERRORS["note_required"], field="note")
     with transaction.atomic():
         objection = Objection.objects.select_for_update().filter(pk=objection_id).first()
         if objection is None or not user_can_reach_region(actor, objection.village_id):
-            raise NotAllowed(_("Sanggah ini di luar wilayah tugas Anda."))
+            raise NotAllowed(SANGGAH_WORKFLOW_ERRORS["outside_region"])
         if objection.status not in step.source:
             raise InvalidTransition(
-                _("Sanggah %(number)s sudah berstatus %(status)s.")
+                SANGGAH_WORKFLOW_ERRORS["wrong_status"]
                 % {"number": objection.number, "status": objection.get_status_display()}
             )
         previous = objection.status

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError, NotAllowed
+from lookup.errors import SANGGAH_ERRORS
 from registrations.models import Member, ProposalMember, Role, User
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
 from registrations.services.proposals import new_tracking_number
@@ -68,11 +68,11 @@ def picked_person(token: str) -> PickedPerson:
     try:
         data = signing.loads(token, salt=PICK_SALT, max_age=PICK_MAX_AGE)
     except signing.BadSignature as exc:
-        raise DomainError(_("Pilihan orang tidak sah atau sudah kedaluwarsa. Cari kembali di Cek Bansos.")) from exc
+        raise DomainError(SANGGAH_ERRORS["pick_invalid"]) from exc
     model = Member if data["s"] == LookupSource.REGISTER else ProposalMember
     full_name = model.objects.filter(pk=data["i"]).values_list("full_name", flat=True).first()
     if full_name is None:
-        raise DomainError(_("Data orang tersebut sudah berubah. Cari kembali di Cek Bansos."))
+        raise DomainError(SANGGAH_ERRORS["pick_changed"])
     return PickedPerson(
         village_code=data["v"], source=data["s"], source_id=data["i"], household_id=data["h"], full_name=full_name
     )
@@ -105,16 +105,16 @@ def objection_file(
 ) -> Objection:
     village = resident_village(objector)
     if village is None:
-        raise NotAllowed(_("Hanya warga dengan identitas terkonfirmasi yang dapat mengajukan sanggah."))
+        raise NotAllowed(SANGGAH_ERRORS["resident_unconfirmed"])
     if reason not in REASONS_BY_KIND.get(kind, []):
-        raise DomainError(_("Pilih alasan yang sesuai dengan jenis sanggah."), field="reason")
+        raise DomainError(SANGGAH_ERRORS["reason_not_for_kind"], field="reason")
     if len(photos) > MAX_PHOTOS:
-        raise DomainError(_("Paling banyak %(n)d foto bukti.") % {"n": MAX_PHOTOS}, field="photos")
+        raise DomainError(SANGGAH_ERRORS["too_many_photos"] % {"n": MAX_PHOTOS}, field="photos")
     fields = {"kind": kind, "reason": reason, "statement": statement.strip(), "village_id": village}
     if kind == ObjectionKind.NOT_ELIGIBLE:
         person = picked_person(pick)
         if person.village_code != village:
-            raise NotAllowed(_("Sanggah hanya untuk warga desa/kelurahan Anda sendiri."))
+            raise NotAllowed(SANGGAH_ERRORS["outside_own_village"])
         fields |= {
             "target_source": person.source,
             "target_source_id": person.source_id,
@@ -125,7 +125,7 @@ def objection_file(
     else:
         name = " ".join(person_name.split())
         if len(name) < 3:
-            raise DomainError(_("Tulis nama tetangga yang diusulkan."), field="person_name")
+            raise DomainError(SANGGAH_ERRORS["neighbour_name_required"], field="person_name")
         fields |= {"target_name": name, "target_masked_name": public_mask(name), "rt": rt, "rw": rw}
     # Photos are checked before anything is written: a bad file loses nothing else.
     processed = [process_or_refuse(photo, kind="photo", field="photos") for photo in photos]
@@ -137,10 +137,7 @@ def objection_file(
         day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         today = Objection.objects.filter(objector=objector, created_at__gte=day_start).count()
         if today >= settings.SANGGAH_PER_DAY:
-            raise DomainError(
-                _("Batas %(n)d sanggah per hari sudah tercapai. Silakan ajukan lagi besok.")
-                % {"n": settings.SANGGAH_PER_DAY}
-            )
+            raise DomainError(SANGGAH_ERRORS["daily_limit"] % {"n": settings.SANGGAH_PER_DAY})
         objection = _create_numbered(objector=objector, **fields)
         for image in processed:
             name, thumb = store_processed_image(image, prefix="sanggah")
@@ -166,4 +163,4 @@ def _create_numbered(**fields) -> Objection:
                 return Objection.objects.create(number=new_tracking_number("SG"), **fields)
         except IntegrityError:
             continue  # a number already taken (1 in 10^12): draw again
-    raise DomainError(_("Nomor sanggah tidak dapat dibuat. Coba lagi."))
+    raise DomainError(SANGGAH_ERRORS["number_unavailable"])

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from registrations.exceptions import NotAllowed
+from dtsen_portal.errors import NotAllowed
 from registrations.models import Role
 from registrations.models.accounts import STAFF_ROLES
 from registrations.scoping import user_can_reach_region

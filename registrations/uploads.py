@@ -135,12 +135,15 @@ _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b
 class UploadRejected(Exception):
     """An upload refused; ``message`` is for the user (Indonesian), ``code`` for code.
 
+    Not a ``DomainError``: this is the image checker's own error (it knows no field);
+    ``registrations.services.documents.process_or_refuse`` turns it into one.
+
     Codes: ``too_large``, ``not_an_image``, ``unsupported_format``,
     ``too_many_pixels``, ``corrupt``, ``too_small``.
     """
 
     def __init__(self, message, *, code: str):
-        # Translated now (as ``registrations.exceptions`` does), so a worker or an API
+        # Translated now (as ``dtsen_portal.errors`` does), so a worker or an API
         # client gets the same sentence a page would show.
         self.message = str(message)
         self.code = code

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.errors import WORKFLOW_ERRORS
 from registrations.models import Channel, Proposal, ProposalEvent, Role, User
 from registrations.models import ProposalStatus as S
 from registrations.scoping import user_can_reach_region
@@ -124,9 +124,9 @@ def _transition_for(name: str, actor: User, reason: str | None) -> Transition:
     needs is missing (``reason=None``: no reason is being given yet, only asked)."""
     transition = TRANSITIONS[name]
     if reason is not None and transition.needs_reason and not reason:
-        raise DomainError(_("Alasan wajib diisi untuk langkah ini."), field="reason")
+        raise DomainError(WORKFLOW_ERRORS["reason_required"], field="reason")
     if actor.role not in transition.roles:
-        raise NotAllowed(_("Peran Anda tidak berwenang melakukan langkah ini."))
+        raise NotAllowed(WORKFLOW_ERRORS["role_not_allowed"])
     return transition
 
 
@@ -140,16 +140,16 @@ def _refusal(proposal: Proposal, transition: Transition, actor: User, *, numbere
     number = {"number": proposal.tracking_number}
     if transition.name in PROPOSER_MOVES:
         if not is_proposer(proposal, actor):
-            return NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
+            return NotAllowed(WORKFLOW_ERRORS["not_proposer"])
     elif not user_can_reach_region(actor, proposal.village_id):
         if numbered:
-            return NotAllowed(_("Usulan %(number)s di luar wilayah tugas Anda.") % number)
-        return NotAllowed(_("Usulan ini di luar wilayah tugas Anda."))
+            return NotAllowed(WORKFLOW_ERRORS["numbered_outside_region"] % number)
+        return NotAllowed(WORKFLOW_ERRORS["outside_region"])
     if proposal.status not in transition.source:
         status = {"status": proposal.get_status_display()}
         if numbered:
-            return InvalidTransition(_("Usulan %(number)s sudah berstatus “%(status)s”.") % (number | status))
-        return InvalidTransition(_("Usulan sudah berstatus “%(status)s”; langkah ini tidak dapat dilakukan.") % status)
+            return InvalidTransition(WORKFLOW_ERRORS["numbered_wrong_status"] % (number | status))
+        return InvalidTransition(WORKFLOW_ERRORS["wrong_status"] % status)
     return None
 
 
@@ -162,12 +162,7 @@ def _role_separation_refusal(proposal: Proposal, name: str, actor: User) -> NotA
     for to_status, role in proposal.events.filter(actor=actor).values_list("to_status", "actor_role"):
         earlier_name = "return_for_correction" if to_status == S.RETURNED else by_target.get(to_status)
         if earlier_name and step_group(earlier_name, role) not in ("proposer", group):
-            return NotAllowed(
-                _(
-                    "Pemisahan peran: akun yang sama tidak boleh mencatat musyawarah dan "
-                    "memverifikasi/menyetujui usulan yang sama."
-                )
-            )
+            return NotAllowed(WORKFLOW_ERRORS["role_separation"])
     return None
 
 
@@ -233,7 +228,7 @@ def proposal_transition(*, proposal_id: int, name: str, actor: User, reason: str
             with transaction.atomic():
                 proposal.save(update_fields=fields)
         except IntegrityError as exc:
-            raise Conflict(_("Sudah ada usulan lain yang masih berjalan untuk nomor KK ini.")) from exc
+            raise Conflict(WORKFLOW_ERRORS["kk_other_open_proposal"]) from exc
         event = ProposalEvent.objects.create(
             proposal=proposal,
             actor=actor,
@@ -259,7 +254,7 @@ def proposals_transition_batch(
     transition = _transition_for(name, actor, reason)
     ids = sorted(set(proposal_ids))
     if not ids:
-        raise DomainError(_("Pilih minimal satu usulan."))
+        raise DomainError(WORKFLOW_ERRORS["none_selected"])
     with transaction.atomic():
         proposals = list(
             Proposal.objects.select_for_update(of=("self",))
@@ -268,7 +263,7 @@ def proposals_transition_batch(
             .order_by("pk")
         )
         if len(proposals) != len(ids):
-            raise DomainError(_("Sebagian usulan tidak ditemukan."))
+            raise DomainError(WORKFLOW_ERRORS["some_not_found"])
         acted_before = _acted_before(ids, actor)
         for proposal in proposals:
             refusal = _refusal(proposal, transition, actor, numbered=True)

@@ -15,9 +15,10 @@ from registrations.models import Region, RegionLevel
 from registrations.permissions import may
 
 from .. import services
+from ..errors import RunRefused
 from ..forms import ModelWeightsForm, OverrideForm
 from ..models import ScoreModel, ScoringRun
-from ..runs import RunRefused, scoring_start
+from ..runs import scoring_start
 from ..variables import VARIABLES
 
 

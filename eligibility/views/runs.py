@@ -12,9 +12,10 @@ from registrations.models import Region
 from registrations.permissions import may
 
 from .. import services
+from ..errors import RunRefused
 from ..forms import DeterminationForm, OfficialImportForm
 from ..models import DeterminationRun, OfficialDesilImport, RunStatus, ScoreModel, ScoringRun
-from ..runs import RunRefused, determination_start, expire_stale_runs, scoring_start
+from ..runs import determination_start, expire_stale_runs, scoring_start
 
 RUNS_LISTED = 20
 

@@ -5,11 +5,11 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from dtsen_portal.errors import DomainError, InvalidTransition, NotAllowed
 from lookup.indexing import lookup_index_village
 from lookup.models import LookupEntry, Objection, ObjectionStatus
 from lookup.sanggah_workflow import objection_move
 from lookup.services import objection_file, pick_token
-from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
 from registrations.tests.builders import confirmed_resident, photo_upload
 from registrations.tests.personas import PASSWORD, VILLAGE_A, VILLAGE_B
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.permissions import may, user_may
 from registrations.scoping import get_scoped_object_or_404
 from registrations.views.documents import serve_private_document

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.storage import private_storage, random_document_path
 from registrations.uploads import ProcessedImage, UploadRejected, process_image_upload
 

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.errors import PROPOSAL_ERRORS
 from registrations.models import (
     Channel,
     Household,
@@ -54,9 +55,9 @@ def new_tracking_number(prefix: str = "US") -> str:
 
 def ensure_editable(proposal: Proposal, actor: User) -> None:
     if not is_proposer(proposal, actor):
-        raise NotAllowed(_("Anda tidak dapat mengubah usulan ini."))
+        raise NotAllowed(PROPOSAL_ERRORS["not_editable_by_actor"])
     if proposal.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(_("Usulan yang sudah dikirim tidak dapat diubah lagi."))
+        raise InvalidTransition(PROPOSAL_ERRORS["already_submitted"])
 
 
 # --- drafting ----------------------------------------------------------------------------
@@ -75,17 +76,17 @@ def proposal_create_draft(
     if actor.role == Role.RESIDENT:
         profile = getattr(actor, "resident", None)
         if profile is None:
-            raise NotAllowed(_("Akun ini belum memiliki profil warga."))
+            raise NotAllowed(PROPOSAL_ERRORS["no_resident_profile"])
         kk_number, village, channel, applicant = profile.kk_number, profile.village, Channel.ONLINE, actor
     elif actor.role == Role.VILLAGE_OPERATOR:
         village = village or actor.region
         if village is None or not user_can_reach_region(actor, village.code):
-            raise NotAllowed(_("Operator hanya dapat mengentri usulan warga desa/kelurahannya sendiri."))
+            raise NotAllowed(PROPOSAL_ERRORS["operator_outside_village"])
         channel, applicant = Channel.OFFLINE, None
     else:
-        raise NotAllowed(_("Hanya warga dan operator desa/kelurahan yang dapat membuat usulan."))
+        raise NotAllowed(PROPOSAL_ERRORS["proposer_roles_only"])
     if kind == ProposalKind.UPDATE and not update_reason:
-        raise DomainError(_("Pilih alasan perubahan data."), field="update_reason")
+        raise DomainError(PROPOSAL_ERRORS["update_reason_required"], field="update_reason")
     if kind == ProposalKind.NEW:
         update_reason = ""
     if kk_number:
@@ -105,15 +106,14 @@ def proposal_create_draft(
                 household=household,
             )
     except IntegrityError as exc:
-        raise Conflict(_("Sudah ada usulan yang masih berjalan untuk nomor KK ini.")) from exc
+        raise Conflict(PROPOSAL_ERRORS["kk_open_proposal"]) from exc
 
 
 def _ensure_no_open_proposal(kk_number: str, *, exclude_pk: int | None = None) -> None:
     existing = Proposal.objects.open().filter(kk_number=kk_number).exclude(pk=exclude_pk).first()
     if existing:
         raise Conflict(
-            _("Sudah ada usulan yang masih berjalan untuk nomor KK ini (%(number)s).")
-            % {"number": existing.tracking_number},
+            PROPOSAL_ERRORS["kk_has_open_proposal"] % {"number": existing.tracking_number},
             field="kk_number",
         )
 
@@ -133,14 +133,14 @@ def proposal_save_household(*, proposal: Proposal, actor: User, data: dict) -> P
         profile = actor.resident
         # A resident proposes their own family card: another KK would block that family.
         if kk_number != profile.kk_number:
-            raise NotAllowed(_("Warga hanya dapat mengusulkan Kartu Keluarganya sendiri."), field="kk_number")
+            raise NotAllowed(PROPOSAL_ERRORS["own_kk_only"], field="kk_number")
         if village.code != profile.village_id and proposal.update_reason != UpdateReason.MOVED:
             raise NotAllowed(
-                _("Desa/kelurahan harus sesuai domisili akun; pindah domisili diajukan sebagai perubahan data."),
+                PROPOSAL_ERRORS["village_not_domicile"],
                 field="village",
             )
     if actor.role == Role.VILLAGE_OPERATOR and not user_can_reach_region(actor, village.code):
-        raise NotAllowed(_("Operator hanya dapat mengentri usulan warga desa/kelurahannya sendiri."), field="village")
+        raise NotAllowed(PROPOSAL_ERRORS["operator_outside_village"], field="village")
     if kk_number != proposal.kk_number:
         _ensure_no_open_proposal(kk_number, exclude_pk=proposal.pk)
     for field in HOUSEHOLD_FIELDS:
@@ -150,7 +150,7 @@ def proposal_save_household(*, proposal: Proposal, actor: User, data: dict) -> P
         with transaction.atomic():
             proposal.save(update_fields=[*HOUSEHOLD_FIELDS, "household", "updated_at"])
     except IntegrityError as exc:
-        raise Conflict(_("Sudah ada usulan yang masih berjalan untuk nomor KK ini."), field="kk_number") from exc
+        raise Conflict(PROPOSAL_ERRORS["kk_open_proposal"], field="kk_number") from exc
     return proposal
 
 
@@ -177,9 +177,9 @@ def proposal_save_members(*, proposal: Proposal, actor: User, members: list[dict
     """
     ensure_editable(proposal, actor)
     if not members:
-        raise DomainError(_("Isi minimal satu anggota keluarga."))
+        raise DomainError(PROPOSAL_ERRORS["members_required"])
     if len(members) > MAX_MEMBERS:
-        raise DomainError(_("Paling banyak %(n)d anggota dalam satu KK.") % {"n": MAX_MEMBERS})
+        raise DomainError(PROPOSAL_ERRORS["too_many_members"] % {"n": MAX_MEMBERS})
     errors = member_list_errors(members)
     if errors:
         raise DomainError(" ".join(str(e) for e in errors))
@@ -241,12 +241,12 @@ def proposal_add_document(*, proposal: Proposal, actor: User, kind: str, file_ob
     """Attach a supporting photo or scan (re-encoded, metadata stripped, private)."""
     ensure_editable(proposal, actor)
     if kind not in ProposalDocumentKind.values:
-        raise DomainError(_("Jenis dokumen tidak dikenal."), field="kind")
+        raise DomainError(PROPOSAL_ERRORS["unknown_document_kind"], field="kind")
     if proposal.documents.count() >= MAX_DOCUMENTS:
-        raise DomainError(_("Paling banyak %(n)d dokumen per usulan.") % {"n": MAX_DOCUMENTS})
+        raise DomainError(PROPOSAL_ERRORS["too_many_documents"] % {"n": MAX_DOCUMENTS})
     image = process_or_refuse(file_obj, kind="document", field="file")
     if proposal.documents.filter(sha256=image.sha256).exists():
-        raise Conflict(_("Dokumen yang sama sudah diunggah."), field="file")
+        raise Conflict(PROPOSAL_ERRORS["duplicate_document"], field="file")
     written: list[str] = []
     with discard_on_failure(written):
         name, thumb = store_processed_image(image, prefix="proposals")
@@ -265,14 +265,14 @@ def proposal_add_document(*, proposal: Proposal, actor: User, kind: str, file_ob
                     uploaded_by=actor,
                 )
         except IntegrityError as exc:
-            raise Conflict(_("Dokumen yang sama sudah diunggah."), field="file") from exc
+            raise Conflict(PROPOSAL_ERRORS["duplicate_document"], field="file") from exc
 
 
 def proposal_remove_document(*, proposal: Proposal, actor: User, document_id: int) -> None:
     ensure_editable(proposal, actor)
     document = proposal.documents.filter(pk=document_id).first()
     if document is None:
-        raise DomainError(_("Dokumen tidak ditemukan."))
+        raise DomainError(PROPOSAL_ERRORS["document_not_found"])
     names = (document.image.name, document.thumbnail.name)
     with transaction.atomic():
         document.delete()
@@ -328,7 +328,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> ProposalEvent:
     if actor.role == Role.RESIDENT:
         profile = getattr(actor, "resident", None)
         if profile is None or not profile.is_confirmed:
-            raise NotAllowed(_("Usulan dapat dikirim setelah identitas Anda dikonfirmasi operator desa/kelurahan."))
+            raise NotAllowed(PROPOSAL_ERRORS["identity_unconfirmed"])
     problems = proposal_problems(proposal)
     if problems:
         raise DomainError(problems[0])

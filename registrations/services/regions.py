@@ -18,7 +18,8 @@ BATCH_SIZE = 5000
 
 
 class RegionLoadError(Exception):
-    pass
+    """The region list could not be loaded. Not a ``DomainError``: an operator's command
+    (``load_regions``) fails with it, no user is refused an action."""
 
 
 @dataclass(frozen=True)

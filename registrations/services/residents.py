@@ -9,10 +9,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
+from registrations.errors import IDENTITY_ERRORS, SIGNUP_ERRORS
 from registrations.models import IdentityDocument, IdentityStatus, Region, ResidentProfile, Role, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.notifications import email_on_commit
@@ -59,13 +59,13 @@ def resident_sign_up(*, data: SignUpData, ktp_file, selfie_file, request_base_ur
     """
     check_identity_numbers(nik=data.nik, kk_number=data.kk_number, birth_date=data.birth_date, sex=data.sex)
     if data.village.level != 4:
-        raise DomainError(_("Pilih wilayah sampai tingkat desa/kelurahan."), field="village")
+        raise DomainError(SIGNUP_ERRORS["village_required"], field="village")
     ktp = process_or_refuse(ktp_file, kind="ktp", field="ktp_photo")
     selfie = process_or_refuse(selfie_file, kind="selfie", field="selfie_photo")
     if ResidentProfile.objects.filter(nik=data.nik).exists():
-        raise Conflict(_("NIK ini sudah terdaftar. Silakan masuk atau gunakan fitur lupa kata sandi."), field="nik")
+        raise Conflict(SIGNUP_ERRORS["nik_registered"], field="nik")
     if User.objects.filter(email__iexact=data.email).exists():
-        raise Conflict(_("Alamat e-mail ini sudah dipakai akun lain."), field="email")
+        raise Conflict(SIGNUP_ERRORS["email_taken"], field="email")
 
     written: list[str] = []
     with discard_on_failure(written):
@@ -106,7 +106,7 @@ def resident_sign_up(*, data: SignUpData, ktp_file, selfie_file, request_base_ur
                     )
                 _send_activation_email(user, request_base_url)
         except IntegrityError as exc:  # a double click or a race past the checks above
-            raise Conflict(_("NIK atau e-mail ini sudah terdaftar.")) from exc
+            raise Conflict(SIGNUP_ERRORS["nik_or_email_registered"]) from exc
     return user
 
 
@@ -133,15 +133,13 @@ def resident_activate(*, token: str) -> User:
     try:
         payload = signing.loads(token, salt=ACTIVATION_SALT, max_age=ACTIVATION_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise DomainError(
-            _("Tautan aktivasi sudah kedaluwarsa. Silakan daftar ulang atau hubungi operator desa.")
-        ) from exc
+        raise DomainError(SIGNUP_ERRORS["activation_expired"]) from exc
     except signing.BadSignature as exc:
-        raise DomainError(_("Tautan aktivasi tidak sah.")) from exc
+        raise DomainError(SIGNUP_ERRORS["activation_invalid"]) from exc
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=payload["user"], email=payload["email"]).first()
         if user is None or not hasattr(user, "resident"):
-            raise DomainError(_("Tautan aktivasi tidak sah."))
+            raise DomainError(SIGNUP_ERRORS["activation_invalid"])
         if user.resident.activated_at is None:
             user.is_active = True
             user.save(update_fields=["is_active"])
@@ -159,7 +157,7 @@ def identity_document_replace(*, profile: ResidentProfile, kind: str, file_obj) 
         with transaction.atomic():
             locked = ResidentProfile.objects.select_for_update().get(pk=profile.pk)
             if locked.identity_status == IdentityStatus.CONFIRMED:
-                raise InvalidTransition(_("Identitas sudah dikonfirmasi; foto tidak perlu diganti."))
+                raise InvalidTransition(IDENTITY_ERRORS["already_confirmed"])
             old = IdentityDocument.objects.filter(profile=locked, kind=kind).first()
             old_files = (old.image.name, old.thumbnail.name) if old else ()
             document, _created = IdentityDocument.objects.update_or_create(
@@ -196,13 +194,13 @@ def identity_review(*, profile_id: int, actor: User, confirm: bool, reason: str 
     ensure_user_may(actor, "identity.review")
     reason = reason.strip()
     if not confirm and not reason:
-        raise DomainError(_("Tuliskan alasan penolakan agar warga tahu apa yang harus diperbaiki."), field="reason")
+        raise DomainError(IDENTITY_ERRORS["rejection_reason_required"], field="reason")
     with transaction.atomic():
         profile = ResidentProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=profile_id)
         if not user_can_reach_region(actor, profile.village_id):
-            raise NotAllowed(_("Warga ini bukan dari desa/kelurahan Anda."))
+            raise NotAllowed(IDENTITY_ERRORS["outside_village"])
         if profile.identity_status != IdentityStatus.AWAITING_REVIEW:
-            raise InvalidTransition(_("Identitas ini sudah diperiksa oleh petugas lain."))
+            raise InvalidTransition(IDENTITY_ERRORS["already_reviewed"])
         profile.identity_status = IdentityStatus.CONFIRMED if confirm else IdentityStatus.REJECTED
         profile.identity_reason = "" if confirm else reason
         profile.identity_reviewed_by = actor

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Channel, Proposal, ProposalEvent, ProposalStatus, ResidentProfile
 from registrations.services import proposals as services
 from registrations.tests.builders import complete_draft, confirmed_resident, member_rows, photo_upload

@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import IdentityDocument, IdentityStatus, ResidentProfile, User
 from registrations.services import residents as services
 from registrations.storage import private_storage

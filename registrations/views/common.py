@@ -2,7 +2,7 @@
 
 from django import forms
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 
 
 def form_error_from(form: forms.Form, exc: DomainError) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.forms import IdentityReviewForm
 from registrations.models import IdentityStatus, ResidentProfile
 from registrations.permissions import may, user_may

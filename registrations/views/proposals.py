@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.forms import (
     ConditionsForm,
     DocumentForm,

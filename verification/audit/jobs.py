@@ -27,8 +27,9 @@ from registrations.permissions import user_may
 from registrations.scoping import region_scope
 from verification.audit import flags as F
 from verification.audit.engine import RowResult, audit_file
-from verification.audit.reader import AuditInputError, open_source
+from verification.audit.reader import open_source
 from verification.audit.report import FlagCsvWriter
+from verification.errors import AUDIT_ERRORS, AuditInputError
 from verification.spreadsheet import xlsx_cell
 from verification.uploads.jobs import JobStatus, JobStore, store_upload
 
@@ -63,11 +64,11 @@ def job_start(*, user, upload, id_column: str = "") -> dict:
     """Store the upload, check its header at once (a bad file is refused here, with the
     reason, and nothing is kept), and queue the audit after the transaction commits."""
     if not user_may(user, "audit.run"):
-        raise AuditInputError(_("Anda tidak berwenang mengaudit data register."))
+        raise AuditInputError(AUDIT_ERRORS["not_allowed"])
     name = os.path.basename(getattr(upload, "name", "") or "")[:120]
     extension = os.path.splitext(name.lower())[1]
     if extension not in _EXTENSIONS:
-        raise AuditInputError(_("Berkas harus .csv atau .xlsx."))
+        raise AuditInputError(AUDIT_ERRORS["wrong_extension"])
     job_id = _JOBS.new_id()
     path = upload_path(job_id, extension)
     store_upload(upload, path)
@@ -187,7 +188,7 @@ def job_run(job_id: str) -> dict | None:
     try:
         user = User.objects.filter(pk=state["owner"]).first()
         if not user_may(user, "audit.run"):
-            raise AuditInputError(_("Anda tidak berwenang mengaudit data register."))
+            raise AuditInputError(AUDIT_ERRORS["not_allowed"])
         state.update(status=JobStatus.RUNNING, error="")
         _JOBS.save(state)
 

@@ -12,18 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
-from registrations.exceptions import DomainError
+from verification.errors import AUDIT_ERRORS, AuditInputError
 from verification.linkage.csvio import detect_encoding, sniff_delimiter
 
 #: The register columns the audit reads (``docs/audit.md``); others are ignored.
 COLUMNS = ("household_id", "kk_number", "nik", "full_name", "birth_date", "sex", "village_code", "relation")
 REQUIRED = ("nik",)
-
-
-class AuditInputError(DomainError):
-    """The file as a whole cannot be audited (not CSV/Excel, no ``nik`` column, ...)."""
 
 
 @dataclass
@@ -47,9 +41,9 @@ def _kind(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise AuditInputError(_("Berkas .xls lama tidak didukung; simpan sebagai .xlsx atau CSV UTF-8."))
+        raise AuditInputError(AUDIT_ERRORS["old_xls"])
     if head.startswith(b"%PDF"):
-        raise AuditInputError(_("Berkas ini PDF, bukan CSV atau Excel."))
+        raise AuditInputError(AUDIT_ERRORS["pdf"])
     return "csv"
 
 
@@ -75,14 +69,13 @@ def _header_index(names: list[str], id_column: str | None) -> tuple[dict[str, in
     missing = [name for name in REQUIRED if name not in index]
     if missing:
         raise AuditInputError(
-            _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang dibaca: %(columns)s.")
-            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
+            AUDIT_ERRORS["columns_missing"] % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
         )
     id_index = None
     if id_column:
         wanted = id_column.strip().lower()
         if wanted not in cleaned:
-            raise AuditInputError(_("Kolom pengenal baris %(col)s tidak ada di baris judul.") % {"col": id_column})
+            raise AuditInputError(AUDIT_ERRORS["id_column_missing"] % {"col": id_column})
         id_index = cleaned.index(wanted)
     return index, id_index
 
@@ -93,14 +86,14 @@ def _open_xlsx(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - zipfile/openpyxl raise many kinds for a broken file
-        raise AuditInputError(_("Berkas Excel tidak dapat dibaca; simpan ulang sebagai .xlsx atau CSV.")) from None
+        raise AuditInputError(AUDIT_ERRORS["excel_unreadable"]) from None
 
 
 def open_source(path: str | Path, id_column: str | None = None) -> Source:
     """Check the file's kind and header; ``AuditInputError`` with the reason otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise AuditInputError(_("Berkas %(name)s tidak ditemukan.") % {"name": path.name})
+        raise AuditInputError(AUDIT_ERRORS["file_not_found"] % {"name": path.name})
     kind = _kind(path)
     if kind == "xlsx":
         book = _open_xlsx(path)
@@ -110,16 +103,16 @@ def open_source(path: str | Path, id_column: str | None = None) -> Source:
         finally:
             book.close()
         if not first:
-            raise AuditInputError(_("Lembar pertama berkas Excel kosong."))
+            raise AuditInputError(AUDIT_ERRORS["excel_empty"])
         index, id_index = _header_index([cell_text(v) for v in first], id_column)
         return Source(path, kind, index, id_index)
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as stream:
         header_line = stream.readline()
     if not header_line.strip():
-        raise AuditInputError(_("Berkas kosong atau baris judul (header) tidak ada."))
+        raise AuditInputError(AUDIT_ERRORS["empty_file"])
     if "\x00" in header_line:
-        raise AuditInputError(_("Berkas ini bukan teks CSV (berisi data biner)."))
+        raise AuditInputError(AUDIT_ERRORS["not_text"])
     delimiter = sniff_delimiter(header_line)
     names = next(csv.reader([header_line], delimiter=delimiter), [])
     index, id_index = _header_index(names, id_column)

@@ -22,7 +22,8 @@ from registrations.scoping import NATIONAL, region_scope
 from verification.audit import flags as F
 from verification.audit import jobs
 from verification.audit.forms import AuditUploadForm
-from verification.audit.reader import COLUMNS, AuditInputError
+from verification.audit.reader import COLUMNS
+from verification.errors import AuditInputError
 from verification.uploads.views import JobPage, job_or_404, job_page, report_download
 
 PAGE_SIZE = 50

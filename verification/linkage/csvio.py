@@ -31,12 +31,14 @@ _QUOTE = b'"'
 
 
 class CsvError(ValueError):
-    pass
+    """A CSV file the linkage library cannot read. Not a ``DomainError``: the library knows
+    no users (the ``link_records`` command reports it), so its messages stay uncatalogued."""
 
 
 class ArrowRefused(Exception):
     """pyarrow could not parse the file (e.g. a row of the wrong width): read it with the
-    csv module instead. Only the CSV reader raises this; other errors propagate."""
+    csv module instead. Only the CSV reader raises this; other errors propagate. Not a
+    ``DomainError``: a signal inside the library, never shown to anyone."""
 
 
 def detect_encoding(path: str | Path) -> str:

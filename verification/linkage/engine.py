@@ -49,7 +49,9 @@ OUTPUT_HEADER = ("candidate_id", "reference_id", "score")
 
 
 class LinkError(ValueError):
-    """A problem with the inputs (missing column, bad mapping, empty file)."""
+    """A problem with the inputs (missing column, bad mapping, empty file). Not a
+    ``DomainError``: the linkage library is used from the command line (``link_records``),
+    not by a page or the API, so its messages stay with it."""
 
 
 def with_csv_fallback(read: Callable[[bool], object]):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from verification.population.columns import BadRowCsvWriter, PopulationImportError
+from verification.errors import PopulationImportError
+from verification.population.columns import BadRowCsvWriter
 
 
 class CsvImportCommand(BaseCommand):

@@ -16,10 +16,10 @@ from typing import IO
 import lokal
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError
 from registrations.names import DEGREES, PREFIX_TITLES, normalize_name
 from registrations.nik import nik_errors
 from registrations.scoping import NATIONAL, code_in_scope
+from verification.errors import POPULATION_ERRORS, PopulationImportError
 from verification.population.block import SEXES as _SEXES
 from verification.population.block import STATUSES as _STATUSES
 
@@ -70,10 +70,6 @@ _OPTIONAL_TO_FIELD = {"rt": "rt", "rw": "rw", "moved_to": "moved_to_code"}
 _HASH_VERSION = "p1"
 #: Entries per cache of the per-row validator (name keys, name words): memory stays flat.
 _CACHE_LIMIT = 20_000
-
-
-class PopulationImportError(DomainError):
-    """The file as a whole cannot be imported (missing columns, not CSV text)."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +141,7 @@ def parse_header(
     try:
         names = next(csv.reader([header_line], delimiter=delimiter), [])
     except csv.Error as exc:
-        raise PopulationImportError(_("Baris judul (header) CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+        raise PopulationImportError(POPULATION_ERRORS["header_unreadable"] % {"e": exc}) from None
     aliases = aliases or {}
     index: dict[str, int] = {}
     for position, raw in enumerate(names):
@@ -153,13 +149,12 @@ def parse_header(
         name = aliases.get(name, name)
         if name in required or name in optional:
             if name in index:
-                raise PopulationImportError(_("Kolom %(col)s muncul dua kali di baris judul.") % {"col": name})
+                raise PopulationImportError(POPULATION_ERRORS["column_twice"] % {"col": name})
             index[name] = position
     missing = [name for name in required if name not in index]
     if missing:
         raise PopulationImportError(
-            _("Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.")
-            % {"missing": ", ".join(missing), "required": ",".join(required)}
+            POPULATION_ERRORS["columns_missing"] % {"missing": ", ".join(missing), "required": ",".join(required)}
         )
     return delimiter, index
 

@@ -14,13 +14,13 @@ import lokal
 from django.utils.translation import gettext as _
 
 from registrations.nik import nik_errors
+from verification.errors import POPULATION_ERRORS, PopulationImportError
 from verification.models import EventType
 from verification.population.block import SEXES as _SEXES
 from verification.population.columns import (
     _REGION_CODE,
     _VILLAGE_CODE,
     BadRow,
-    PopulationImportError,
     _iso_date_error,
     _show,
 )
@@ -252,7 +252,7 @@ def _chunks(stream: IO[str], *, delimiter: str, validate: _RowValidator, chunk_s
             row = next(reader, None)
         except csv.Error as exc:
             raise PopulationImportError(
-                _("CSV rusak sekitar baris %(line)s: %(e)s") % {"line": reader.line_num + 1, "e": exc}
+                POPULATION_ERRORS["broken_csv"] % {"line": reader.line_num + 1, "e": exc}
             ) from None
         if row is not None:
             line = previous_end + 2  # the header is line 1

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.permissions import may
 from registrations.scoping import get_scoped_object_or_404
 from verification.models import FlagKind, PopulationFlag

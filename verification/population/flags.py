@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from dtsen_portal.errors import DomainError, InvalidTransition, NotAllowed
 from registrations.permissions import user_may
+from verification.errors import FLAG_ERRORS
 from verification.models import PopulationFlag
 
 
@@ -28,19 +29,17 @@ def open_flag_counts(user) -> dict[str, int]:
 def resolve_flag(*, flag_id: int, user, note: str) -> PopulationFlag:
     """Mark a flag handled, with the note saying how. A flag already resolved (someone
     else was first) is refused, so the first note stands."""
-    from registrations.exceptions import DomainError, InvalidTransition, NotAllowed
-
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("Tulis catatan penyelesaian."), field="note")
+        raise DomainError(FLAG_ERRORS["note_required"], field="note")
     if len(note) > 1000:
-        raise DomainError(_("Catatan paling banyak 1000 karakter."), field="note")
+        raise DomainError(FLAG_ERRORS["note_too_long"], field="note")
     with transaction.atomic():
         flag = flags_for(user).select_for_update().filter(pk=flag_id).first()
         if flag is None:
-            raise NotAllowed(_("Tanda ini tidak ada di wilayah Anda."))
+            raise NotAllowed(FLAG_ERRORS["outside_region"])
         if flag.resolved_at is not None:
-            raise InvalidTransition(_("Tanda ini sudah diselesaikan."))
+            raise InvalidTransition(FLAG_ERRORS["already_resolved"])
         flag.resolved_at = timezone.now()
         flag.resolved_by = user
         flag.resolution_note = note

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registrations.forms.clean import CleanInputMixin
-from verification.population.columns import PopulationImportError, parse_header
+from verification.errors import PopulationImportError
+from verification.population.columns import parse_header
 from verification.population.event_rows import parse_header as parse_events_header
 from verification.population.jobs import JobKind
 from verification.uploads.forms import max_upload_bytes

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from registrations.permissions import user_may
 from registrations.scoping import region_scope
-from verification.population.columns import BadRowCsvWriter, PopulationImportError
+from verification.errors import POPULATION_ERRORS, PopulationImportError
+from verification.population.columns import BadRowCsvWriter
 from verification.population.imports import import_population
 from verification.uploads.jobs import JobStatus, JobStore, store_upload
 
@@ -57,9 +58,9 @@ def job_start(*, user, upload, kind: str = JobKind.RECORDS) -> dict:
     surrounding transaction commits (at once in autocommit). ``kind`` says which import
     the file is for; both share this job machinery and page."""
     if kind not in (JobKind.RECORDS, JobKind.EVENTS):
-        raise PopulationImportError(_("Jenis berkas tidak dikenal."))
+        raise PopulationImportError(POPULATION_ERRORS["unknown_kind"])
     if not user_may(user, "population.import"):
-        raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
+        raise PopulationImportError(POPULATION_ERRORS["not_allowed"])
     job_id = _JOBS.new_id()
     path = upload_path(job_id)
     store_upload(upload, path)
@@ -119,7 +120,7 @@ def job_run(job_id: str, path: str) -> dict | None:
     try:
         user = User.objects.filter(pk=state["owner"]).first()
         if not user_may(user, "population.import"):
-            raise PopulationImportError(_("Anda tidak berwenang mengimpor data kependudukan."))
+            raise PopulationImportError(POPULATION_ERRORS["not_allowed"])
         state.update(status=JobStatus.RUNNING, lines_total=_count_lines(expected), error="")
         _JOBS.save(state)
 

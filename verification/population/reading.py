@@ -20,8 +20,9 @@ import pyarrow.compute as pc
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from verification.errors import POPULATION_ERRORS, PopulationImportError
 from verification.population.block import Block, BlockValidator
-from verification.population.columns import _RECORD_COLUMNS, BadRow, PopulationImportError, _RowValidator, parse_header
+from verification.population.columns import _RECORD_COLUMNS, BadRow, _RowValidator, parse_header
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,9 @@ def _read_header(stream: IO[str], parse=None) -> tuple[str, dict[str, int], int]
     ``parse`` reads the header's columns (the events import passes its own)."""
     header_line = stream.readline()
     if not header_line.strip():
-        raise PopulationImportError(_("Berkas kosong: baris judul (header) tidak ada."))
+        raise PopulationImportError(POPULATION_ERRORS["empty_file"])
     if "\x00" in header_line:
-        raise PopulationImportError(_("Berkas bukan CSV teks (berisi byte nol)."))
+        raise PopulationImportError(POPULATION_ERRORS["not_text"])
     header_line = header_line.rstrip("\r\n")
     delimiter, index = (parse or parse_header)(header_line)
     fields = len(next(csv.reader([header_line.lstrip("\ufeff")], delimiter=delimiter), []))
@@ -101,7 +102,7 @@ def _chunks(
                 row = next(reader, None)
             except csv.Error as exc:
                 raise PopulationImportError(
-                    _("CSV rusak sekitar baris %(line)s: %(e)s") % {"line": reader.line_num + 1, "e": exc}
+                    POPULATION_ERRORS["broken_csv"] % {"line": reader.line_num + 1, "e": exc}
                 ) from None
             if row is None:
                 break

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.scoping import NATIONAL, code_in_scope, sql_within
+from verification.errors import POPULATION_ERRORS, PopulationImportError
 from verification.models import PopulationRecord
 from verification.population.columns import (
     _FREE_TEXT,
@@ -26,7 +27,6 @@ from verification.population.columns import (
     _ROW_COLUMNS,
     OPTIONAL_COLUMNS,
     BadRow,
-    PopulationImportError,
 )
 from verification.population.reading import _Chunk, _Good
 
@@ -382,4 +382,4 @@ def _writer(scope: str | None) -> _Writer:
         return _PostgresWriter(scope=scope)
     if connection.vendor == "sqlite":
         return _SqliteWriter(scope=scope)
-    raise PopulationImportError(_("Impor data kependudukan hanya mendukung PostgreSQL dan SQLite."))
+    raise PopulationImportError(POPULATION_ERRORS["database_unsupported"])

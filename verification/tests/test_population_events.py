@@ -520,7 +520,7 @@ def test_residents_and_other_roles_never_see_flags(client, personas, flags_ab):
 
 
 def test_resolving_twice_keeps_the_first_note(personas, flags_ab):
-    from registrations.exceptions import InvalidTransition
+    from dtsen_portal.errors import InvalidTransition
 
     flag_a, _ = flags_ab
     resolve_flag(flag_id=flag_a.pk, user=personas.operator_a, note="pertama")

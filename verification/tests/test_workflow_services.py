@@ -2,7 +2,7 @@
 
 import pytest
 
-from registrations.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
+from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Household, Member, Proposal, ProposalStatus
 from registrations.storage import private_storage
 from registrations.tests.builders import photo_upload

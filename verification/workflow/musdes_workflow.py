@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
-from registrations.exceptions import InvalidTransition
+from dtsen_portal.errors import InvalidTransition
 from registrations.models import User
 from registrations.permissions import ensure_user_may, user_may
+from verification.errors import MUSDES_ERRORS
 from verification.models import Deliberation, DeliberationStatus
 
 S = DeliberationStatus
@@ -56,9 +55,7 @@ def musdes_locked(deliberation_id: int, actor: User, step: str) -> Deliberation:
     deliberation = Deliberation.objects.select_for_update().get(pk=deliberation_id)
     ensure_user_may(actor, "musdes.run", region=deliberation.village_id)
     if deliberation.status not in MUSDES_STEPS[step].source:
-        raise InvalidTransition(
-            _("Musyawarah ini sudah berstatus “%(status)s”.") % {"status": deliberation.get_status_display()}
-        )
+        raise InvalidTransition(MUSDES_ERRORS["wrong_status"] % {"status": deliberation.get_status_display()})
     return deliberation
 
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from verification.audit import flags as F
 from verification.audit.engine import audit_file
-from verification.audit.reader import AuditInputError
 from verification.audit.report import FlagCsvWriter
+from verification.errors import AuditInputError
 
 
 class Command(BaseCommand):

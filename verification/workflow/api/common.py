@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.models import Proposal, ProposalStatus, User
 from registrations.permissions import api_may
 from registrations.scoping import get_scoped_object_or_404
+from verification.errors import BATCH_ERRORS
 
 #: The most tracking numbers one request may name (a regency decree covers thousands).
 MAX_BATCH = 5000
@@ -52,7 +52,7 @@ def proposal_ids_in_scope(user: User, numbers: list[str], *, field: str | None =
     missing = [n for n in numbers if n not in found]
     if missing:
         raise DomainError(
-            _("Usulan berikut tidak ditemukan di wilayah Anda: %(numbers)s.") % {"numbers": ", ".join(missing)},
+            BATCH_ERRORS["numbers_not_found"] % {"numbers": ", ".join(missing)},
             field=field,
         )
     return found

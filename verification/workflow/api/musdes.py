@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -13,8 +12,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError
 from registrations.scoping import get_scoped_object_or_404
+from verification.errors import MUSDES_ERRORS
 from verification.models import Deliberation, DeliberationItem
 from verification.workflow.api.common import StaffApiMixin
 from verification.workflow.api.proposals import REFUSALS
@@ -69,10 +69,10 @@ class DeliberationListApi(StaffApiMixin, generics.ListAPIView):
     def post(self, request):
         data = DeliberationOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        village = request.user.region
-        if village is None:  # national accounts hold no village to deliberate for
-            raise NotAllowed(_("Hanya operator desa/kelurahan ini yang mengelola musyawarahnya."))
-        deliberation = services.deliberation_open(actor=request.user, village=village, **data.validated_data)
+        # A national account holds no village: the service refuses it like any non-operator.
+        deliberation = services.deliberation_open(
+            actor=request.user, village=request.user.region, **data.validated_data
+        )
         return Response(_detail(request, deliberation.pk), status=status.HTTP_201_CREATED)
 
 
@@ -124,14 +124,14 @@ class OutcomesApi(StaffApiMixin, APIView):
         rows = data.validated_data["outcomes"]
         numbers = [row["tracking_number"].upper() for row in rows]
         if len(set(numbers)) != len(numbers):
-            raise DomainError(_("Satu usulan hanya boleh muncul sekali."), field="outcomes")
+            raise DomainError(MUSDES_ERRORS["proposal_twice"], field="outcomes")
         items = dict(
             d.items.filter(proposal__tracking_number__in=numbers).values_list("proposal__tracking_number", "pk")
         )
         missing = [n for n in numbers if n not in items]
         if missing:
             raise DomainError(
-                _("Usulan berikut tidak dibahas dalam musyawarah ini: %(numbers)s.") % {"numbers": ", ".join(missing)},
+                MUSDES_ERRORS["not_discussed"] % {"numbers": ", ".join(missing)},
                 field="outcomes",
             )
         with transaction.atomic():

@@ -8,18 +8,19 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError
+from dtsen_portal.errors import Conflict, DomainError
 from registrations.models import Proposal, User
 from registrations.permissions import ensure_user_may
 from registrations.services.register import register_household_from_proposal
 from registrations.workflow import proposals_transition_batch
+from verification.errors import BATCH_ERRORS
 from verification.models import Batch, BatchKind
 
 
 def _batch(*, kind: str, actor: User, number: str, document_date: datetime.date, period: str = "") -> Batch:
     number = number.strip()
     if not number:
-        raise DomainError(_("Nomor dokumen wajib diisi."), field="number")
+        raise DomainError(BATCH_ERRORS["number_required"], field="number")
     try:
         with transaction.atomic():
             return Batch.objects.create(
@@ -32,7 +33,7 @@ def _batch(*, kind: str, actor: User, number: str, document_date: datetime.date,
                 actor=actor,
             )
     except IntegrityError as exc:
-        raise Conflict(_("Nomor dokumen ini sudah dipakai."), field="number") from exc
+        raise Conflict(BATCH_ERRORS["number_taken"], field="number") from exc
 
 
 def _batch_move(*, kind: str, move: str, reason: str, actor: User, proposal_ids, number, document_date) -> Batch:
@@ -89,11 +90,11 @@ def ministry_determine(
     written to the register), the others are not determined, with a reason."""
     ensure_user_may(actor, "batch.determine")
     if not determine_ids and not reject_ids:
-        raise DomainError(_("Pilih minimal satu usulan."))
+        raise DomainError(BATCH_ERRORS["none_selected"])
     if set(determine_ids) & set(reject_ids):
-        raise DomainError(_("Satu usulan tidak dapat ditetapkan sekaligus ditolak."))
+        raise DomainError(BATCH_ERRORS["determine_and_reject"])
     if not period.strip():
-        raise DomainError(_("Periode penetapan wajib diisi, mis. 2026-Q4."), field="period")
+        raise DomainError(BATCH_ERRORS["period_required"], field="period")
     with transaction.atomic():
         batch = _batch(
             kind=BatchKind.DETERMINATION, actor=actor, number=number, document_date=document_date, period=period.strip()

@@ -15,12 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import Conflict, DomainError
+from dtsen_portal.errors import Conflict, DomainError
 from registrations.models import Proposal, ProposalStatus, Region, User
 from registrations.permissions import ensure_user_may
 from registrations.services.documents import discard_on_failure, process_or_refuse
 from registrations.storage import private_storage, random_document_path
 from registrations.workflow import move_applies, proposal_transition
+from verification.errors import MUSDES_ERRORS
 from verification.models import (
     Attendee,
     Deliberation,
@@ -46,7 +47,7 @@ def deliberation_open(
 ) -> Deliberation:
     ensure_user_may(actor, "musdes.run", region=village.code if village else "")
     if basis not in DeliberationBasis.values:
-        raise DomainError(_("Pilih dasar: musdes, muskel, atau SPTJM."), field="basis")
+        raise DomainError(MUSDES_ERRORS["basis_required"], field="basis")
     try:
         with transaction.atomic():
             return Deliberation.objects.create(
@@ -60,7 +61,7 @@ def deliberation_open(
                 opened_by=actor,
             )
     except IntegrityError as exc:
-        raise Conflict(_("Masih ada musyawarah yang terbuka di desa/kelurahan ini; tutup dulu yang itu.")) from exc
+        raise Conflict(MUSDES_ERRORS["already_open"]) from exc
 
 
 def deliberation_add_attendee(*, deliberation_id: int, actor: User, name: str, position: str, signs: bool) -> Attendee:
@@ -100,9 +101,9 @@ def deliberation_pull_proposals(*, deliberation_id: int, actor: User) -> int:
 def deliberation_record_outcome(*, item_id: int, actor: User, outcome: str, reason: str = "") -> DeliberationItem:
     reason = reason.strip()
     if outcome not in (Outcome.APPROVED, Outcome.REJECTED, Outcome.DEFERRED, Outcome.PENDING):
-        raise DomainError(_("Hasil tidak dikenal."), field="outcome")
+        raise DomainError(MUSDES_ERRORS["unknown_outcome"], field="outcome")
     if outcome == Outcome.REJECTED and not reason:
-        raise DomainError(_("Alasan penolakan wajib dicatat dalam berita acara."), field="reason")
+        raise DomainError(MUSDES_ERRORS["rejection_reason_required"], field="reason")
     with transaction.atomic():
         item = DeliberationItem.objects.select_for_update().select_related("deliberation").get(pk=item_id)
         musdes_locked(item.deliberation_id, actor, "record_outcome")
@@ -118,12 +119,12 @@ def deliberation_close(*, deliberation_id: int, actor: User) -> Deliberation:
         deliberation = musdes_locked(deliberation_id, actor, "close")
         items = list(deliberation.items.all())
         if not items:
-            raise DomainError(_("Belum ada usulan yang dibahas."))
+            raise DomainError(MUSDES_ERRORS["no_items"])
         if any(i.outcome == Outcome.PENDING for i in items):
-            raise DomainError(_("Masih ada usulan yang belum dicatat hasilnya."))
+            raise DomainError(MUSDES_ERRORS["outcomes_pending"])
         signers = deliberation.attendees.filter(signs_minutes=True).count()
         if deliberation.basis != DeliberationBasis.SPTJM and signers == 0:
-            raise DomainError(_("Catat peserta, minimal satu penanda tangan berita acara selain pimpinan."))
+            raise DomainError(MUSDES_ERRORS["signer_required"])
         # Deferred proposals leave this deliberation and wait for the next one.
         deliberation.items.filter(outcome=Outcome.DEFERRED).delete()
         deliberation.status = MUSDES_STEPS["close"].target  # the minutes say "closed"

@@ -7,11 +7,12 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registrations.exceptions import DomainError, NotAllowed
+from dtsen_portal.errors import DomainError, NotAllowed
 from registrations.models import Proposal, Role, User
 from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
 from registrations.services.proposals import CONDITION_FIELDS
 from registrations.workflow import ensure_move_allowed, proposal_transition
+from verification.errors import REVIEW_ERRORS
 from verification.models import Assignment, FieldVisit, FieldVisitPhoto, FieldVisitResult
 
 MAX_VISIT_PHOTOS = 6
@@ -28,9 +29,7 @@ def verifier_assign(*, proposal_id: int, actor: User, verifier: User) -> Assignm
     proposal = Proposal.objects.get(pk=proposal_id)
     ensure_move_allowed(proposal, "verify", actor)
     if verifier.role != Role.SOCIAL_OFFICER or verifier.region_id != actor.region_id or not verifier.is_active:
-        raise DomainError(
-            _("Verifikator harus petugas Dinas Sosial aktif dari kabupaten/kota yang sama."), field="verifier"
-        )
+        raise DomainError(REVIEW_ERRORS["verifier_invalid"], field="verifier")
     assignment, _created = Assignment.objects.update_or_create(
         proposal=proposal, defaults={"verifier": verifier, "assigned_by": actor}
     )
@@ -52,11 +51,11 @@ def field_visit_record(
     """Record the visit, correct the proposal's household data to what was observed,
     and make the decision the visit supports (verified, rejected, or returned)."""
     if result not in _RESULT_TO_TRANSITION:
-        raise DomainError(_("Pilih hasil kunjungan."), field="result")
+        raise DomainError(REVIEW_ERRORS["result_required"], field="result")
     if result != FieldVisitResult.VERIFIED and not notes.strip():
-        raise DomainError(_("Tuliskan catatan: alasan penolakan atau apa yang harus diperbaiki desa."), field="notes")
+        raise DomainError(REVIEW_ERRORS["notes_required"], field="notes")
     if len(photos) > MAX_VISIT_PHOTOS:
-        raise DomainError(_("Paling banyak %(n)d foto per kunjungan.") % {"n": MAX_VISIT_PHOTOS}, field="photos")
+        raise DomainError(REVIEW_ERRORS["too_many_photos"] % {"n": MAX_VISIT_PHOTOS}, field="photos")
     processed = [process_or_refuse(photo, kind="house", field="photos") for photo in photos]
     written: list[str] = []
     with discard_on_failure(written):
@@ -71,7 +70,7 @@ def field_visit_record(
             assignment = Assignment.objects.filter(proposal=proposal).select_related("verifier").first()
             if assignment and assignment.verifier_id != actor.pk:
                 raise NotAllowed(
-                    _("Usulan ini ditugaskan kepada %(name)s.")
+                    REVIEW_ERRORS["assigned_to_other"]
                     % {"name": assignment.verifier.get_full_name() or assignment.verifier.username}
                 )
             values = {f: conditions.get(f) for f in CONDITION_FIELDS}

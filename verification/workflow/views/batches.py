@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.models import Proposal, ProposalStatus, RegionLevel, Role
 from registrations.permissions import may
 from registrations.views.common import form_error_from

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from registrations.exceptions import DomainError
+from dtsen_portal.errors import DomainError
 from registrations.models import Role
 from registrations.names import mask_name
 from registrations.permissions import may, user_may
