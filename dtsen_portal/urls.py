@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/workflow/", include("verification.workflow.api.urls")),
-    path("api/lookup/", include("lookup.urls_api")),
+    path("api/lookup/", include("lookup.api.urls")),
     path("api/", include("registrations.urls.api")),
     path("kelayakan/", include("eligibility.urls")),
     path("staf/kependudukan/", include("verification.population.urls")),

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from rest_framework_api_key.models import APIKey
 from rest_framework_api_key.permissions import KeyParser
 
-from .models import LookupStatus
-from .selectors import MAX_RESULTS, MIN_NAME_LETTERS, lookup_search, name_key_or_none, village_or_none
+from lookup.models import LookupStatus
+from lookup.selectors import MAX_RESULTS, MIN_NAME_LETTERS, lookup_search, name_key_or_none, village_or_none
 
 
 class PartnerKeyAuthentication(BaseAuthentication):
