@@ -4,7 +4,8 @@ from django.urls import reverse
 from lookup.selectors import tracking_lookup
 from registrations.models import ProposalStatus
 from registrations.services.proposals import proposal_transition
-from registrations.tests.builders import complete_draft, confirmed_resident
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 
 pytestmark = pytest.mark.django_db
 

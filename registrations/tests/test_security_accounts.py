@@ -13,8 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from dtsen_portal.security import LOGIN_AT, SEEN_AT, otp_required
 from registrations.models import Role, UserSession
-from registrations.tests.otp import TEST_KEY, code_for, confirmed_device, fresh_code
-from registrations.tests.personas import PASSWORD
+from testing.otp import TEST_KEY, code_for, confirmed_device, fresh_code
+from testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_token_for_staff_needs_a_totp_code(personas):
 
 
 def test_force_login_of_tests_is_verified(client, personas):
-    """The test helper (registrations/tests/otp.py) is what the other tests rely on."""
+    """The test helper (testing/otp.py) is what the other tests rely on."""
     client.force_login(personas.provincial)
     assert client.get(reverse("forwarding-queue")).status_code == 200
 

@@ -2,15 +2,17 @@
 
 ``force_login`` means "this session is fully authenticated", which for staff above
 village operator includes the second factor: ``force_login_verified`` (installed for
-every test by the root conftest) gives such a user a confirmed device and marks the
-session verified exactly as ``django_otp.login`` does after a correct code. Nothing in
-the portal's code knows about tests. Tests of the factor itself log in through the
-login page, or use ``Client.login``, which this does not touch.
+every test by the autouse fixture below, a plugin of the root conftest) gives such a
+user a confirmed device and marks the session verified exactly as ``django_otp.login``
+does after a correct code. Nothing in the portal's code knows about tests. Tests of
+the factor itself log in through the login page, or use ``Client.login``, which this
+does not touch.
 """
 
 import time
 from binascii import unhexlify
 
+import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -58,3 +60,9 @@ def force_login_verified(self, user, backend=None):
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    """``client.force_login(staff)`` gives a fully signed-in session, TOTP included."""
+    monkeypatch.setattr(Client, "force_login", force_login_verified)

@@ -1,29 +1,12 @@
-"""Builders for lookup tests: registered people with desil and programme results."""
+"""Eligibility results of registered households, as the public lookup shows them: a
+desil (a score row) and programme results of a period."""
 
 import datetime
 
 from django.utils import timezone
 
 from eligibility.models import DeterminationRun, HouseholdScore, Programme, RecipientResult, ScoreModel
-from registrations.models import Household
-from registrations.tests.factories import MemberFactory, make_household_with_members
-from registrations.tests.personas import VILLAGE_A
-
-PERIOD = "2026-Q4"
-
-
-def registered_household(head_name: str, village: str = VILLAGE_A, *, size: int = 2, registered: bool = True):
-    household = make_household_with_members(village, size=size)
-    head = household.members.get(relation="kepala")
-    head.full_name = head_name
-    head.save(update_fields=["full_name"])
-    if registered:
-        Household.objects.filter(pk=household.pk).update(registered_at=timezone.now())
-    return household
-
-
-def add_member(household, full_name: str):
-    return MemberFactory(household=household, full_name=full_name)
+from testing.scoring import PERIOD
 
 
 def give_desil(household, desil: int) -> None:

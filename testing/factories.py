@@ -21,7 +21,7 @@ from lokal import wilayah
 from registrations.models import Household, Member, Region
 from registrations.models.choices import MaritalStatus, Occupation, Relation, Sex
 from registrations.nik import build_nik
-from registrations.tests.personas import VILLAGE_A
+from testing.regions import VILLAGE_A, district_of
 
 LOCALE = "id_ID"
 SEED = 2026
@@ -46,11 +46,6 @@ AGE_RANGES = {
 
 def _rng():
     return factory.random.randgen
-
-
-def district_of(village_code: str) -> str:
-    """``"32.04.12.2002"`` → ``"32.04.12"``."""
-    return village_code.rsplit(".", 1)[0]
 
 
 def home_town(village_code: str) -> str:
