@@ -21,10 +21,12 @@ from registrations.models import (
     Proposal,
     ProposalMember,
     ProposalStatus,
+    Region,
     Role,
     User,
 )
 from registrations.services.proposals import proposal_submit
+from testing.factories import DeliberationFactory, ObjectionFactory
 from testing.households import registered_household
 from testing.personas import Personas, make_user
 from testing.proposals import complete_draft
@@ -114,8 +116,8 @@ def _side(*, village: str, resident: User, operator: User, officer: User, head: 
     household = registered_household(village)
     if village != VILLAGE_A:
         Household.objects.filter(pk=household.pk).update(address=f"Jl. {OUT_MARKER}")
-    deliberation = Deliberation.objects.create(
-        village_id=village,
+    deliberation = DeliberationFactory(
+        village=Region.objects.get(pk=village),
         basis="musdes",
         held_on=datetime.date(2026, 11, 20),
         place=f"Balai {OUT_MARKER}" if village != VILLAGE_A else "Balai Desa",
@@ -154,10 +156,12 @@ def _side(*, village: str, resident: User, operator: User, officer: User, head: 
         masked_nik=member.nik[:6] + "*" * 10,
         village_id=village,
     )
-    objection = Objection.objects.create(
+    objection = ObjectionFactory(
         number=f"SG{village.replace('.', '')[-8:]}",
         kind=ObjectionKind.MISSING,
-        village_id=village,
+        village=Region.objects.get(pk=village),
+        rt="",
+        rw="",
         objector=resident,
         target_name="Tetangga Uji",
         target_masked_name="T****** U**",

@@ -9,12 +9,15 @@ import datetime
 
 from registrations.names import normalize_name
 from registrations.nik import build_nik
+from testing.factories import PopulationRecordFactory
 from testing.regions import VILLAGE_A
 
 COLUMNS = ["row", "household_id", "kk_number", "nik", "full_name", "birth_date", "sex", "village_code", "relation"]
 BIRTH = datetime.date(1985, 3, 14)
 KK_A = build_nik(district_code=VILLAGE_A[:8], birth_date=datetime.date(2012, 6, 1), sex="L", serial=11)
 KK_B = build_nik(district_code=VILLAGE_A[:8], birth_date=datetime.date(2012, 6, 1), sex="L", serial=12)
+#: A record's fields the audit files do not carry, left empty.
+NO_PLACE = {"birth_place": "", "address": "", "rt": "", "rw": ""}
 
 
 def nik(serial: int, *, sex: str = "L", birth=BIRTH, district: str = VILLAGE_A[:8]) -> str:
@@ -22,8 +25,7 @@ def nik(serial: int, *, sex: str = "L", birth=BIRTH, district: str = VILLAGE_A[:
 
 
 def population(serial: int, name: str = "Bambang Sutrisno", *, sex="L", birth=BIRTH, **fields):
-    from verification.models import PopulationRecord
-
+    """A record of village A in the ``KK_A`` family, without birth place or address."""
     values = {
         "nik": nik(serial, sex=sex, birth=birth),
         "kk_number": KK_A,
@@ -32,9 +34,10 @@ def population(serial: int, name: str = "Bambang Sutrisno", *, sex="L", birth=BI
         "birth_date": birth,
         "sex": sex,
         "village_code": VILLAGE_A,
+        **NO_PLACE,
     }
     values.update(fields)
-    return PopulationRecord.objects.create(**values)
+    return PopulationRecordFactory(**values)
 
 
 def row_of(record, row_id: str, **overrides) -> dict:

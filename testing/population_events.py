@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 
+from testing.factories import PopulationRecordFactory
 from verification.models import PopulationRecord
 
 COLUMNS = [
@@ -35,6 +36,8 @@ def events_csv(rows: list[dict], columns=COLUMNS) -> io.BytesIO:
 
 
 def record_for(member, **overrides) -> PopulationRecord:
+    """The civil-registry record of a household or proposal member (no place, no
+    address: what matching and the events need)."""
     values = {
         "nik": member.nik,
         "kk_number": member.household.kk_number if hasattr(member, "household") else member.proposal.kk_number,
@@ -43,6 +46,10 @@ def record_for(member, **overrides) -> PopulationRecord:
         "birth_date": member.birth_date,
         "sex": member.sex,
         "village_code": member.household.village_id if hasattr(member, "household") else member.proposal.village_id,
+        "birth_place": "",
+        "address": "",
+        "rt": "",
+        "rw": "",
     }
     values.update(overrides)
-    return PopulationRecord.objects.create(**values)
+    return PopulationRecordFactory(**values)

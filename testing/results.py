@@ -5,23 +5,14 @@ import datetime
 
 from django.utils import timezone
 
-from eligibility.models import DeterminationRun, HouseholdScore, Programme, RecipientResult, ScoreModel
+from eligibility.models import DeterminationRun, Programme, RecipientResult, ScoreModel
+from testing.factories import HouseholdScoreFactory
 from testing.scoring import PERIOD
 
 
 def give_desil(household, desil: int) -> None:
-    model = ScoreModel.objects.active()
-    HouseholdScore.objects.create(
-        model=model,
-        household=household,
-        village_code=household.village_id,
-        score=10.0,
-        model_desil=desil,
-        desil_national=desil,
-        desil_province=desil,
-        source="model",
-        computed_at=timezone.now(),
-    )
+    """A score of 10 under the active model, with ``desil`` as every desil."""
+    HouseholdScoreFactory(household=household, score=10.0, model_desil=desil, computed_at=timezone.now())
 
 
 def give_result(household, code: str, *, included: bool, period: str = PERIOD) -> None:
