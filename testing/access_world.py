@@ -1,9 +1,10 @@
 """One object of every routed kind in an in-scope and an out-of-scope region.
 
-Used by the access matrix (``registrations/tests/test_access_matrix.py``). "In" is the personas' own
-places (village A, Kabupaten Bandung, Jawa Barat); "out" is a village of Sleman (DI
-Yogyakarta), outside every regional persona's reach. The resident persona owns the
-in-scope resident objects; another resident owns the out-of-scope ones.
+Used by the access matrix (``registrations/tests/test_access_matrix.py``). "In" is
+the personas' own places (village A, Kabupaten Bandung, Jawa Barat); "out" is a village
+of Sleman (DI Yogyakarta), outside every regional persona's reach. The resident
+persona owns the in-scope resident objects; another resident owns the out-of-scope
+ones.
 """
 
 from __future__ import annotations
