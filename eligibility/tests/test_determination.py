@@ -10,10 +10,10 @@ from django.utils import timezone
 from eligibility import determination, runs, scoring
 from eligibility.models import DeterminationRun, ModelStatus, Quota, RecipientResult, RunStatus, ScoringRun
 from eligibility.selectors import programme_results_for_household
-from eligibility.tests.builders import AS_OF, PERIOD, household, member, score_model
 from registrations.models import Household
 from registrations.models.choices import Occupation
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.scoring import AS_OF, PERIOD, household, member, score_model
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from eligibility import runs, scoring, tasks
 from eligibility.models import HouseholdScore, ModelStatus, RunStatus, ScoringRun
-from eligibility.tests.builders import household, member, score_model
-from registrations.tests.concurrency import at_once
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A
+from testing.concurrency import at_once
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A
+from testing.scoring import household, member, score_model
 
 pytestmark = pytest.mark.postgres
 

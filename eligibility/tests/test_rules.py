@@ -9,9 +9,9 @@ from django.utils import timezone
 from eligibility import determination
 from eligibility.periods import period_start, previous_period, shift_period
 from eligibility.rules import Facts, ProgrammeRules, evaluate
-from eligibility.tests.builders import AS_OF, household, member
 from registrations.models.choices import Disability, Occupation
-from registrations.tests.personas import VILLAGE_A
+from testing.regions import VILLAGE_A
+from testing.scoring import AS_OF, household, member
 from verification.models import PopulationRecord
 
 pytestmark = pytest.mark.django_db

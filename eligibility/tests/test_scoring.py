@@ -19,10 +19,10 @@ from eligibility.models import (
     ScoringRun,
 )
 from eligibility.services import model_copy, official_import
-from eligibility.tests.builders import AS_OF, household, member, score_model
-from eligibility.tests.reference import reference_desils, reference_score
 from registrations.models import Household
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.scoring import AS_OF, household, member, score_model
+from testing.scoring_reference import reference_desils, reference_score
 
 pytestmark = pytest.mark.django_db
 

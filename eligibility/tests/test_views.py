@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from eligibility import runs, scoring
 from eligibility.models import DeterminationRun, ModelStatus, Programme, Quota, ScoreModel, ScoringRun
-from eligibility.tests.builders import AS_OF, PERIOD, household, member
 from registrations.models import ResidentProfile
-from registrations.tests.builders import confirmed_resident
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
+from testing.scoring import AS_OF, PERIOD, household, member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from lookup.indexing import lookup_index_village
-from registrations.tests.personas import VILLAGE_A
-
-from .helpers import registered_household
+from testing.households import household_headed_by
+from testing.regions import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_new_code_gives_a_different_captcha(client, regions):
 
 
 def test_right_answer_searches_wrong_answer_does_not(client, regions):
-    registered_household("Suharti")
+    household_headed_by("Suharti")
     lookup_index_village(VILLAGE_A)
     key = captcha_key(client.get(reverse("lookup")).content.decode())
     answer = CaptchaStore.objects.get(hashkey=key).response
@@ -120,7 +119,7 @@ def test_htmx_search_spends_the_captcha_and_brings_the_next_in_few_queries(clien
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    registered_household("Suharti")
+    household_headed_by("Suharti")
     lookup_index_village(VILLAGE_A)
     key = captcha_key(client.get(reverse("lookup")).content.decode())
     answer = CaptchaStore.objects.get(hashkey=key).response

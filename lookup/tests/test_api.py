@@ -6,9 +6,9 @@ from django.urls import reverse
 from rest_framework_api_key.models import APIKey
 
 from lookup.indexing import lookup_index_village
-from registrations.tests.personas import VILLAGE_A
-
-from .helpers import give_result, registered_household
+from testing.households import household_headed_by
+from testing.regions import VILLAGE_A
+from testing.results import give_result
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_revoked_key_refused(client, regions):
 
 
 def test_search_answer(client, regions, secret):
-    household = registered_household("Suharti")
+    household = household_headed_by("Suharti")
     give_result(household, "PBI_JK", included=True)
     lookup_index_village(VILLAGE_A)
     body = call(client, secret).json()

@@ -10,19 +10,13 @@ from playwright.sync_api import Expect
 
 from lookup.indexing import lookup_index_village
 from lookup.models import Objection, ObjectionStatus
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    DESKTOP,
-    PageProblems,
-    chromium,
-    log_in,
-    new_page,
-    playwright_connections_closed,
-    watch,
-)
-from registrations.tests.builders import confirmed_resident, photo_bytes
-from registrations.tests.personas import VILLAGE_A
-
-from .helpers import PERIOD, give_desil, give_result, registered_household
+from testing.browser import DESKTOP, PageProblems, log_in, new_page, watch
+from testing.households import household_headed_by
+from testing.regions import VILLAGE_A
+from testing.residents import confirmed_resident
+from testing.results import give_desil, give_result
+from testing.scoring import PERIOD
+from testing.uploads import photo_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +53,8 @@ def search(page, base: str, name: str) -> None:
     expect(page.locator("[data-person]")).to_have_count(1)
 
 
-def test_lookup_then_objection_to_decision(live_server, chromium, personas, playwright_connections_closed):  # noqa: F811
-    household = registered_household("Hj. Bambang Wiryawan")
+def test_lookup_then_objection_to_decision(live_server, chromium, personas, playwright_connections_closed):
+    household = household_headed_by("Hj. Bambang Wiryawan")
     give_desil(household, 3)
     give_result(household, "PKH", included=True)
     lookup_index_village(VILLAGE_A)

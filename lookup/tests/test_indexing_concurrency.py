@@ -5,9 +5,9 @@ import pytest
 
 from lookup.indexing import lookup_index_village
 from lookup.models import LookupEntry
-from registrations.tests.concurrency import at_once
-from registrations.tests.factories import make_household_with_members
-from registrations.tests.personas import VILLAGE_A
+from testing.concurrency import at_once
+from testing.factories import make_household_with_members
+from testing.regions import VILLAGE_A
 
 
 @pytest.mark.postgres

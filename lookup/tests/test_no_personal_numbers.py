@@ -14,9 +14,9 @@ from rest_framework_api_key.models import APIKey
 from lookup.indexing import lookup_index_village
 from lookup.selectors import name_key_or_none
 from registrations.models import Household, Member
-from registrations.tests.personas import VILLAGE_A
-
-from .helpers import give_desil, registered_household
+from testing.households import household_headed_by
+from testing.regions import VILLAGE_A
+from testing.results import give_desil
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_no_nik_kk_or_address_in_any_answer(client, regions, captcha_passes, peo
     Household.objects.filter(village_id=VILLAGE_A).delete()
     created = []
     for name, address, desil in people:
-        household = registered_household(name, size=2)
+        household = household_headed_by(name, size=2)
         Household.objects.filter(pk=household.pk).update(address=address)
         give_desil(household, desil)
         created.append((household, name, address))

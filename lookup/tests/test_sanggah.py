@@ -10,10 +10,11 @@ from lookup.indexing import lookup_index_village
 from lookup.models import LookupEntry, Objection, ObjectionStatus
 from lookup.sanggah_workflow import objection_move
 from lookup.services import objection_file, pick_token
-from registrations.tests.builders import confirmed_resident, photo_upload
-from registrations.tests.personas import PASSWORD, VILLAGE_A, VILLAGE_B
-
-from .helpers import registered_household
+from testing.households import household_headed_by
+from testing.personas import PASSWORD
+from testing.regions import VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
+from testing.uploads import photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def objector(personas):
 
 @pytest.fixture
 def target(regions):
-    registered_household("Bambang Wiryawan")
+    household_headed_by("Bambang Wiryawan")
     lookup_index_village(VILLAGE_A)
     return LookupEntry.objects.get(village_code=VILLAGE_A, name_key="bambang wiryawan")
 
@@ -174,7 +175,7 @@ def test_resident_files_through_pages(client, objector, target, captcha_passes):
 
 
 def test_no_sanggah_link_for_another_village(client, personas, captcha_passes):
-    registered_household("Bambang Wiryawan", VILLAGE_B)
+    household_headed_by("Bambang Wiryawan", VILLAGE_B)
     lookup_index_village(VILLAGE_B)
     client.login(username=confirmed_resident("pelapor").username, password=PASSWORD)
     page = client.post(

@@ -6,10 +6,12 @@ from django.urls import reverse
 from lookup.indexing import lookup_index_village
 from lookup.selectors import MAX_RESULTS, lookup_search, name_key_or_none
 from registrations.models import Proposal, ProposalStatus
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.personas import VILLAGE_A, VILLAGE_B
-
-from .helpers import PERIOD, add_member, give_desil, give_result, registered_household
+from testing.households import add_member, household_headed_by
+from testing.proposals import complete_draft
+from testing.regions import VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
+from testing.results import give_desil, give_result
+from testing.scoring import PERIOD
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ def search(client, name, village=VILLAGE_A, **extra):
 
 
 def test_registered_person_found_masked_with_desil_and_programmes(client, regions, captcha_passes):
-    household = registered_household("Hj. Suharti")
+    household = household_headed_by("Hj. Suharti")
     give_desil(household, 2)
     give_result(household, "PKH", included=True)
     give_result(household, "BLT", included=False)
@@ -49,26 +51,26 @@ def test_registered_person_found_masked_with_desil_and_programmes(client, region
     ],
 )
 def test_matching_tolerates_titles_spelling_and_case(regions, stored, typed):
-    registered_household(stored)
+    household_headed_by(stored)
     lookup_index_village(VILLAGE_A)
     outcome = lookup_search(village_code=VILLAGE_A, name_key=name_key_or_none(typed))
     assert len(outcome.people) == 1
 
 
 def test_single_word_matches_only_exactly(regions):
-    registered_household("Siti Aminah")
+    household_headed_by("Siti Aminah")
     lookup_index_village(VILLAGE_A)
     assert lookup_search(village_code=VILLAGE_A, name_key="siti").people == []
 
 
 def test_other_village_not_searched(regions):
-    registered_household("Suharti Wulandari", VILLAGE_B)
+    household_headed_by("Suharti Wulandari", VILLAGE_B)
     lookup_index_village(VILLAGE_B)
     assert lookup_search(village_code=VILLAGE_A, name_key="suharti wulandari").people == []
 
 
 def test_more_matches_than_the_cap_show_nobody(regions):
-    household = registered_household("Budi Santoso")
+    household = household_headed_by("Budi Santoso")
     for _ in range(MAX_RESULTS):
         add_member(household, "Budi Santoso")
     lookup_index_village(VILLAGE_A)
@@ -103,7 +105,7 @@ def test_not_found_page_explains_and_links(client, regions, captcha_passes):
 
 @pytest.mark.parametrize("name", ["ab", "S*", "%a%", "siti_", "   "])
 def test_short_or_wildcard_names_refused(client, regions, captcha_passes, name):
-    registered_household("Siti Aminah")
+    household_headed_by("Siti Aminah")
     lookup_index_village(VILLAGE_A)
     response = search(client, name)
     html = response.content.decode()
@@ -113,7 +115,7 @@ def test_short_or_wildcard_names_refused(client, regions, captcha_passes, name):
 
 
 def test_htmx_search_returns_the_fragment(client, regions, captcha_passes):
-    registered_household("Suharti")
+    household_headed_by("Suharti")
     lookup_index_village(VILLAGE_A)
     response = search(client, "Suharti", HTTP_HX_REQUEST="true")
     html = response.content.decode()
@@ -124,7 +126,7 @@ def test_htmx_search_returns_the_fragment(client, regions, captcha_passes):
 
 def test_results_and_not_found_in_english_when_chosen(client, regions, captcha_passes):
     """The results fragment (Jinja2) is translated from the same catalogue as the pages."""
-    household = registered_household("Suharti")
+    household = household_headed_by("Suharti")
     give_desil(household, 2)
     give_result(household, "PKH", included=True)
     lookup_index_village(VILLAGE_A)

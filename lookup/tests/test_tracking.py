@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from lookup.selectors import tracking_lookup
 from registrations.models import ProposalStatus
-from registrations.tests.builders import complete_draft, confirmed_resident
 from registrations.workflow import proposal_transition
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,13 @@ from rest_framework.test import APIClient
 
 from eligibility.models import HouseholdScore
 from registrations.models import Proposal, ProposalStatus, ResidentProfile, User
-from registrations.tests.access_world import _resident_profile
-from registrations.tests.builders import CONDITIONS, complete_draft, member_rows, photo_upload
-from registrations.tests.logins import login
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE
+from testing.households import registered_household
+from testing.logins import login
+from testing.proposals import CONDITIONS, complete_draft, member_rows
+from testing.regions import OTHER_PROVINCE_VILLAGE
+from testing.residents import resident_profile
+from testing.uploads import photo_upload
 from verification.models import MemberMatch
-from verification.tests.queue_helpers import registered_household
 
 STAFF_FIELDS = {
     "status": ProposalStatus.DETERMINED,
@@ -54,7 +55,7 @@ def _json_safe(rows):
 @pytest.fixture
 def setting(personas):
     resident = personas.resident
-    profile = _resident_profile(resident, resident.region_id)
+    profile = resident_profile(resident, resident.region_id)
     ResidentProfile.objects.filter(pk=profile.pk).update(identity_status="menunggu")
     draft = complete_draft(resident)
     household = registered_household(OTHER_PROVINCE_VILLAGE)
@@ -194,7 +195,7 @@ def test_resident_pages_ignore_staff_fields(setting):
 def test_sign_up_ignores_staff_fields(regions):
     """A new account is an inactive resident of the chosen village, awaiting review,
     whatever else the request says."""
-    from registrations.tests.builders import kk_for, nik_for
+    from testing.numbers import kk_for, nik_for
 
     birth = datetime.date(1990, 3, 4)
     body = {

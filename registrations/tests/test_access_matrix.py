@@ -29,8 +29,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from registrations.tests.access_world import OUT_MARKER, World, build_world
-from registrations.tests.logins import login
+from testing.access_world import OUT_MARKER, World, build_world
+from testing.logins import login
 
 PRINCIPALS = ("anonymous", "resident", "operator_desa", "dinsos", "bupati", "provinsi", "kemensos", "admin")
 PERSONA = {

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from registrations.models import Role, User
-from registrations.tests.personas import REGENCY, VILLAGE_A, make_user
+from testing.personas import make_user
+from testing.regions import REGENCY, VILLAGE_A
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_staff_without_admin_flag_cannot_open_admin(client, personas):
 
 
 def test_login_with_password(client, personas):
-    from registrations.tests.personas import PASSWORD
+    from testing.personas import PASSWORD
 
     response = client.post(reverse("login"), {"username": "operator_a", "password": PASSWORD})
     assert response.status_code == 302

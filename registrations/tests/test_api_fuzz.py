@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from registrations.tests.access_world import build_world
+from testing.access_world import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 CHECKS = [content_type_conformance, response_schema_conformance]
@@ -113,10 +113,10 @@ def test_a_json_body_that_is_not_an_object_is_refused_not_a_crash(personas, body
     """Found by the fuzzer: the form-backed endpoints called ``.get`` on a JSON list."""
     from rest_framework.test import APIClient
 
-    from registrations.tests.access_world import _resident_profile
-    from registrations.tests.builders import complete_draft
+    from testing.proposals import complete_draft
+    from testing.residents import resident_profile
 
-    _resident_profile(personas.resident, personas.resident.region_id)
+    resident_profile(personas.resident, personas.resident.region_id)
     number = complete_draft(personas.resident).tracking_number
     api = APIClient()
     api.force_authenticate(personas.resident)

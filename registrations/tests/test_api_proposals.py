@@ -10,16 +10,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from registrations.models import Proposal, ProposalEvent, ResidentProfile
-from registrations.tests.builders import (
-    CONDITIONS,
-    complete_draft,
-    confirmed_resident,
-    kk_for,
-    member_rows,
-    pdf_upload,
-    photo_upload,
-)
-from registrations.tests.personas import VILLAGE_A, VILLAGE_B
+from testing.numbers import kk_for
+from testing.proposals import CONDITIONS, complete_draft, member_rows
+from testing.regions import VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
+from testing.uploads import pdf_upload, photo_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,11 @@ from rest_framework.test import APIClient
 
 from registrations.api.residents import SignUpThrottle
 from registrations.models import IdentityDocument, Proposal, ResidentProfile, Role, User
-from registrations.tests.builders import CONDITIONS, kk_for, member_rows, nik_for, pdf_upload, photo_upload
-from registrations.tests.personas import PASSWORD, VILLAGE_A
+from testing.numbers import kk_for, nik_for
+from testing.personas import PASSWORD
+from testing.proposals import CONDITIONS, member_rows
+from testing.regions import VILLAGE_A
+from testing.uploads import pdf_upload, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +305,7 @@ def test_resident_replaces_an_identity_photo(api, regions, mailoutbox, django_ca
 
 
 def test_a_confirmed_identity_keeps_its_photos(api, personas):
-    from registrations.tests.builders import confirmed_resident
+    from testing.residents import confirmed_resident
 
     resident = confirmed_resident()
     api.force_authenticate(resident)

@@ -3,19 +3,14 @@ served locally, and the language switch working through the collapsed navbar."""
 
 import pytest
 
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    browser_page,
-    chromium,
-    has_horizontal_overflow,
-    page_problems,
-)
+from testing.browser import has_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
 BOOTSTRAP_PRIMARY = "rgb(13, 110, 253)"
 
 
-def test_home_on_a_phone_then_in_english(live_server, browser_page, page_problems):  # noqa: F811
+def test_home_on_a_phone_then_in_english(live_server, browser_page, page_problems):
     page = browser_page
     page.goto(live_server.url + "/")
 

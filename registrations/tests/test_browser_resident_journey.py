@@ -11,15 +11,10 @@ from playwright.sync_api import Expect
 
 from registrations.models import IdentityStatus, Proposal, ProposalStatus, ResidentProfile
 from registrations.nik import build_nik
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    browser_page,
-    chromium,
-    has_horizontal_overflow,
-    page_problems,
-    playwright_connections_closed,
-)
-from registrations.tests.builders import photo_bytes
-from registrations.tests.personas import DISTRICT_A, PASSWORD, VILLAGE_A
+from testing.browser import has_horizontal_overflow
+from testing.personas import PASSWORD
+from testing.regions import DISTRICT_A, VILLAGE_A
+from testing.uploads import photo_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -164,9 +159,9 @@ def test_resident_signs_up_and_submits_a_proposal_on_a_phone(
     mailoutbox,
     settings,
     tmp_path,
-    browser_page,  # noqa: F811
-    page_problems,  # noqa: F811
-    playwright_connections_closed,  # noqa: F811 - fixture
+    browser_page,
+    page_problems,
+    playwright_connections_closed,
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     page, base = browser_page, live_server.url

@@ -7,17 +7,9 @@ from base64 import b32decode
 import pytest
 from playwright.sync_api import expect
 
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    DESKTOP,
-    browser_page,
-    chromium,
-    new_page,
-    page_problems,
-    pass_second_factor,
-    second_factor_device,
-)
-from registrations.tests.otp import code_for
-from registrations.tests.personas import PASSWORD
+from testing.browser import DESKTOP, new_page, pass_second_factor, second_factor_device
+from testing.otp import code_for
+from testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +21,7 @@ def _password_login(page, base, user):
     page.locator("main").get_by_role("button", name="Masuk").click()
 
 
-def test_staff_enrols_an_authenticator_from_the_qr_page(live_server, browser_page, page_problems, personas):  # noqa: F811
+def test_staff_enrols_an_authenticator_from_the_qr_page(live_server, browser_page, page_problems, personas):
     page = browser_page
     _password_login(page, live_server.url, personas.social_officer)
     expect(page).to_have_url(re.compile(r"/akun/verifikasi/aktifkan/"))
@@ -48,7 +40,7 @@ def test_staff_enrols_an_authenticator_from_the_qr_page(live_server, browser_pag
     assert not page_problems, page_problems
 
 
-def test_staff_with_a_device_types_the_code(live_server, chromium, personas):  # noqa: F811
+def test_staff_with_a_device_types_the_code(live_server, chromium, personas):
     page = new_page(chromium, device=DESKTOP)
     try:
         device = second_factor_device(personas.ministry)
@@ -70,7 +62,7 @@ def test_staff_with_a_device_types_the_code(live_server, chromium, personas):  #
         ("/api/redoc/", "redoc .api-content h1"),
     ],
 )
-def test_pages_render_under_the_csp_without_console_errors(live_server, browser_page, page_problems, path, rendered):  # noqa: F811
+def test_pages_render_under_the_csp_without_console_errors(live_server, browser_page, page_problems, path, rendered):
     browser_page.goto(live_server.url + path)
     expect(browser_page.locator(rendered).first).to_be_visible(timeout=15_000)
     assert "script-src 'self'" in _csp(browser_page, live_server)
@@ -87,7 +79,7 @@ def _csp(page, live_server) -> str:
     return response.headers["content-security-policy"]
 
 
-def test_htmx_search_works_under_the_csp(live_server, browser_page, page_problems, regions):  # noqa: F811
+def test_htmx_search_works_under_the_csp(live_server, browser_page, page_problems, regions):
     page = browser_page
     page.goto(live_server.url + "/wilayah/cari/")
     page.wait_for_load_state()  # htmx is deferred

@@ -10,7 +10,8 @@ from django.utils import timezone
 from registrations.models import FollowUp, ProposalStatus
 from registrations.services.my_data import collect
 from registrations.services.proposals import proposal_submit, proposal_withdraw
-from registrations.tests.builders import complete_draft, confirmed_resident
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +68,10 @@ def test_every_registered_handler_and_work_folder_imports():
 def full_history(personas, django_capture_on_commit_callbacks):
     """A resident with something in every app: a matched, deliberated and visited
     proposal, a registered household with a score and a programme result, an objection."""
-    from eligibility.tests.builders import household
     from lookup.services import objection_file
-    from lookup.tests.helpers import give_desil, give_result
-    from verification.tests.workflow_helpers import held_musdes, verified
+    from testing.results import give_desil, give_result
+    from testing.scoring import household
+    from testing.workflow import held_musdes, verified
 
     resident = confirmed_resident()
     proposal = complete_draft(resident)

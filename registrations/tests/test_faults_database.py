@@ -13,8 +13,8 @@ from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import reverse
 
-from registrations.tests.logins import login
-from registrations.tests.tcp_proxy import TcpProxy
+from testing.logins import login
+from testing.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from rest_framework.test import APIClient
 
 from registrations.models import FollowUp, FollowUpState, Proposal, ProposalStatus
 from registrations.services.followups import followups_sweep
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.processes import FAULT_WORKER, test_database_url, wait_for
-from registrations.tests.tcp_proxy import TcpProxy
+from testing.processes import FAULT_WORKER, test_database_url, wait_for
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
+from testing.tcp_proxy import TcpProxy
 from verification.models import MemberMatch
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

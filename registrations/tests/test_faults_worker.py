@@ -1,7 +1,7 @@
 """A worker killed (SIGKILL) in the middle of matching or scoring: the work completes once.
 
 Real processes against the real Redis and the test's PostgreSQL database. The worker
-is ``registrations.tests.fault_worker``: an ordinary Celery worker whose matching and
+is ``testing.fault_worker``: an ordinary Celery worker whose matching and
 scoring-chunk steps log ``start``/``done`` lines and can be slowed, so the test kills
 it while a step runs and then counts how often each step really completed.
 
@@ -25,14 +25,15 @@ from django.conf import settings
 
 from eligibility.models import HouseholdScore, RunStatus, ScoringRun
 from eligibility.runs import scoring_start
-from eligibility.tests.builders import household, member, score_model
 from registrations.models import FollowUp, FollowUpState
 from registrations.models.choices import Relation
 from registrations.services.followups import followups_sweep
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.personas import VILLAGE_A
-from registrations.tests.processes import FAULT_WORKER, test_database_url, wait_for
+from testing.processes import FAULT_WORKER, test_database_url, wait_for
+from testing.proposals import complete_draft
+from testing.regions import VILLAGE_A
+from testing.residents import confirmed_resident
+from testing.scoring import household, member, score_model
 from verification.models import MemberMatch
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

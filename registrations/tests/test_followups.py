@@ -8,7 +8,8 @@ from django.utils import timezone
 from registrations.models import FollowUp, FollowUpState
 from registrations.services import followups
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 
 pytestmark = pytest.mark.django_db
 

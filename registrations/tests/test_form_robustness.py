@@ -14,8 +14,8 @@ from eligibility import forms as eligibility_forms
 from lookup import forms as lookup_forms
 from registrations import forms as registration_forms
 from registrations.forms.clean import DEFAULT_MAX_LENGTH, refuse_control_characters
-from registrations.tests.builders import complete_draft
-from registrations.tests.logins import login
+from testing.logins import login
+from testing.proposals import complete_draft
 from verification.audit.forms import AuditUploadForm
 from verification.population.forms import PopulationUploadForm
 from verification.workflow.forms import musdes as forms_musdes
@@ -138,9 +138,9 @@ def test_control_characters_allowed_only_as_line_breaks_in_multiline_text():
 
 
 def test_a_saved_script_tag_is_shown_escaped_on_the_page(personas):
-    from registrations.tests.access_world import _resident_profile
+    from testing.residents import resident_profile
 
-    _resident_profile(personas.resident, personas.resident.region_id)
+    resident_profile(personas.resident, personas.resident.region_id)
     proposal = complete_draft(personas.resident)
     client = login(Client(), personas.resident)
     response = client.post(

@@ -1,15 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from registrations.tests.personas import VILLAGE_A
-from registrations.tests.test_scoping import _household
+from testing.households import numbered_household
+from testing.regions import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
 
 
 def test_household_list_query_count_does_not_grow_with_rows(client, personas, django_assert_max_num_queries):
     for serial in range(30):
-        _household(VILLAGE_A, serial)
+        numbered_household(VILLAGE_A, serial)
     client.force_login(personas.regency_head)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("household-list"))
@@ -22,7 +22,7 @@ def test_household_list_query_count_does_not_grow_with_rows(client, personas, dj
 
 
 def test_household_detail_shows_members(client, personas):
-    household = _household(VILLAGE_A, 7)
+    household = numbered_household(VILLAGE_A, 7)
     client.force_login(personas.operator_a)
     html = client.get(reverse("household-detail", args=[household.pk])).content.decode()
     assert "Kepala 7" in html and "Desa Dayeuhkolot" in html and "Kabupaten Bandung" in html

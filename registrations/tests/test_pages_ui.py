@@ -186,7 +186,7 @@ def test_wrong_password_gives_an_error_and_no_session(client, personas):
 
 
 def test_right_password_logs_in_and_goes_home(client, personas):
-    from registrations.tests.personas import PASSWORD
+    from testing.personas import PASSWORD
 
     response = client.post(reverse("login"), {"username": personas.resident.username, "password": PASSWORD})
     assert response.status_code == 302

@@ -16,7 +16,9 @@ from registrations.models import DocumentAccess, IdentityDocument
 from registrations.private_files import Access, serve_private_file
 from registrations.services.documents import process_or_refuse, store_processed_image
 from registrations.storage import private_storage
-from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
+from testing.uploads import photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +99,7 @@ def test_documents_identity_and_proposal(client, personas):
 
 
 def test_field_visit_photo(client, personas):
-    from verification.tests.workflow_helpers import TODAY, held_musdes, submitted_proposal
+    from testing.workflow import TODAY, held_musdes, submitted_proposal
     from verification.workflow.services import review
 
     proposal = submitted_proposal()
@@ -121,10 +123,10 @@ def test_sanggah_evidence(client, personas):
     from lookup.indexing import lookup_index_village
     from lookup.models import LookupEntry
     from lookup.services import objection_file, pick_token
-    from lookup.tests.helpers import registered_household
-    from registrations.tests.personas import VILLAGE_A
+    from testing.households import household_headed_by
+    from testing.regions import VILLAGE_A
 
-    registered_household("Bambang Wiryawan")
+    household_headed_by("Bambang Wiryawan")
     lookup_index_village(VILLAGE_A)
     target = LookupEntry.objects.get(village_code=VILLAGE_A, name_key="bambang wiryawan")
     objector = confirmed_resident("pelapor")
@@ -146,8 +148,8 @@ def test_sanggah_evidence(client, personas):
 
 
 def test_berita_acara_page_and_api(client, personas):
-    from verification.tests.api_helpers import api_client
-    from verification.tests.workflow_helpers import held_musdes, submitted_proposal
+    from testing.api import api_client
+    from testing.workflow import held_musdes, submitted_proposal
 
     d = held_musdes(personas.operator_a, [submitted_proposal()])
     expected = {

@@ -5,16 +5,12 @@ from django.urls import reverse
 
 from registrations.models import DocumentAccess, IdentityStatus, Proposal, ProposalStatus, ResidentProfile
 from registrations.services import residents as resident_services
-from registrations.tests.builders import (
-    complete_draft,
-    confirmed_resident,
-    kk_for,
-    member_rows,
-    nik_for,
-    pdf_upload,
-    photo_upload,
-)
-from registrations.tests.personas import PASSWORD, VILLAGE_A
+from testing.numbers import kk_for, nik_for
+from testing.personas import PASSWORD
+from testing.proposals import complete_draft, member_rows
+from testing.regions import VILLAGE_A
+from testing.residents import confirmed_resident
+from testing.uploads import pdf_upload, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +235,7 @@ def test_documents_are_served_only_to_owner_and_staff_in_scope_and_staff_views_l
 
 
 def test_identity_photos_follow_the_same_rule(client, personas, regions):
-    from registrations.tests.builders import sign_up_data
+    from testing.residents import sign_up_data
 
     user = resident_services.resident_sign_up(
         data=sign_up_data(),

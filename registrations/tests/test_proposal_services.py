@@ -6,9 +6,11 @@ from django.db import IntegrityError, transaction
 from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Channel, Proposal, ProposalEvent, ProposalStatus, ResidentProfile
 from registrations.services import proposals as services
-from registrations.tests.builders import complete_draft, confirmed_resident, member_rows, photo_upload
-from registrations.tests.personas import VILLAGE_A, VILLAGE_B
 from registrations.workflow import proposal_transition
+from testing.proposals import complete_draft, member_rows
+from testing.regions import VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
+from testing.uploads import photo_upload
 
 pytestmark = pytest.mark.django_db
 

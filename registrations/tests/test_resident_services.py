@@ -11,7 +11,8 @@ from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAll
 from registrations.models import IdentityDocument, IdentityStatus, ResidentProfile, User
 from registrations.services import residents as services
 from registrations.storage import private_storage
-from registrations.tests.builders import pdf_upload, photo_upload, sign_up_data
+from testing.residents import sign_up_data
+from testing.uploads import pdf_upload, photo_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,50 +1,23 @@
 """Region scope: nobody reaches a region that is not theirs, on any page or endpoint."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from registrations.models import Household, Member, Region
 from registrations.scoping import NATIONAL, code_in_scope, region_scope, scope_filter
-from registrations.tests.personas import (
-    OTHER_PROVINCE_VILLAGE,
-    OTHER_REGENCY_VILLAGE,
-    VILLAGE_A,
-    VILLAGE_B,
-)
+from testing.households import numbered_household
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 
 pytestmark = pytest.mark.django_db
-
-
-def _household(village: str, serial: int) -> Household:
-    household = Household.objects.create(
-        kk_number=f"{village[:2]}{village[3:5]}{village[6:8]}0101260{serial:03d}",
-        village_id=village,
-        address=f"Jl. Uji No. {serial}",
-        rt="001",
-        rw="002",
-    )
-    Member.objects.create(
-        household=household,
-        nik=f"{village[:2]}{village[3:5]}{village[6:8]}0101800{serial:03d}",
-        full_name=f"Kepala {serial}",
-        birth_place="Bandung",
-        birth_date=datetime.date(1980, 1, 1),
-        sex="L",
-        relation="kepala",
-        marital_status="kawin",
-    )
-    return household
 
 
 @pytest.fixture
 def households(regions):
     return {
-        "a": _household(VILLAGE_A, 1),
-        "b": _household(VILLAGE_B, 2),
-        "sumedang": _household(OTHER_REGENCY_VILLAGE, 3),
-        "sleman": _household(OTHER_PROVINCE_VILLAGE, 4),
+        "a": numbered_household(VILLAGE_A, 1),
+        "b": numbered_household(VILLAGE_B, 2),
+        "sumedang": numbered_household(OTHER_REGENCY_VILLAGE, 3),
+        "sleman": numbered_household(OTHER_PROVINCE_VILLAGE, 4),
     }
 
 

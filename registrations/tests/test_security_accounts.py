@@ -13,8 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from dtsen_portal.security import LOGIN_AT, SEEN_AT, otp_required
 from registrations.models import Role, UserSession
-from registrations.tests.otp import TEST_KEY, code_for, confirmed_device, fresh_code
-from registrations.tests.personas import PASSWORD
+from testing.otp import TEST_KEY, code_for, confirmed_device, fresh_code
+from testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +151,32 @@ def test_token_for_staff_needs_a_totp_code(personas):
     assert resident.status_code == 200
 
 
+def test_fresh_codes_let_staff_log_in_again_at_once(client, personas):
+    """testing/otp.py: after a used code, the next step's code (inside the device's
+    tolerance), not a wait for the next 30-second window."""
+    device = confirmed_device(personas.ministry)
+    started = time.monotonic()
+    for _ in range(3):
+        _login_form(client, personas.ministry)
+        response = client.post(reverse("otp-verify"), {"otp_token": fresh_code(device)})
+        assert response.status_code == 302 and response["Location"] == reverse("home")
+        client.post(reverse("logout"))
+    assert time.monotonic() - started < 20  # three windows would take more than 30 s
+
+
+def test_fresh_code_of_a_device_without_tolerance_moves_its_clock(personas):
+    """With tolerance 0 only the current step counts: once it is used, the helper moves
+    the device's time reference (t0) so that the next step begins now."""
+    device = confirmed_device(personas.ministry)
+    TOTPDevice.objects.filter(pk=device.pk).update(tolerance=0)
+    device.refresh_from_db()
+    assert device.verify_token(fresh_code(device))
+    assert device.verify_token(fresh_code(device))
+    assert device.verify_token(fresh_code(device))
+
+
 def test_force_login_of_tests_is_verified(client, personas):
-    """The test helper (registrations/tests/otp.py) is what the other tests rely on."""
+    """The test helper (testing/otp.py) is what the other tests rely on."""
     client.force_login(personas.provincial)
     assert client.get(reverse("forwarding-queue")).status_code == 200
 

@@ -6,25 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-
-
-def _boom(request):
-    raise RuntimeError("rahasia internal: traceback tidak boleh tampil")
-
-
-def _public(request):
-    response = HttpResponse("ok")
-    response["Cache-Control"] = "public, max-age=60"
-    return response
-
-
-# A small URL conf for the error-page tests (``@pytest.mark.urls``), with the project's handlers.
-urlpatterns = [path("boom/", _boom), path("publik/", _public), path("", include("dtsen_portal.urls"))]
-handler500 = "registrations.views.errors.server_error"
 
 
 def _csp(response) -> dict[str, list[str]]:
@@ -80,12 +64,12 @@ def test_api_answers_are_never_stored(client, personas):
     assert "no-store" in client.get(reverse("api-proposal-list"))["Cache-Control"]
 
 
-@pytest.mark.urls(__name__)
+@pytest.mark.urls("testing.urls")
 def test_a_view_that_asks_for_public_caching_keeps_it(client):
     assert client.get("/publik/")["Cache-Control"] == "public, max-age=60"
 
 
-@pytest.mark.urls(__name__)
+@pytest.mark.urls("testing.urls")
 def test_server_error_page_is_generic(client):
     client.raise_request_exception = False
     response = client.get("/boom/")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from registrations.models import Household, User
-from registrations.tests.processes import test_database_url
+from testing.processes import test_database_url
 
 OPS = settings.BASE_DIR / "ops"
 

@@ -28,8 +28,10 @@ from registrations.models import (
     User,
 )
 from registrations.services.retention import apply_retention
-from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
 from registrations.workflow import proposal_transition
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
+from testing.uploads import photo_upload
 
 NIK = "3204121204850001"
 KK = "3204120101090007"
@@ -92,7 +94,7 @@ def test_log_line_written_through_the_console_handler_is_masked():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("registrations.tests.test_security_headers")
+@pytest.mark.urls("testing.urls")
 def test_error_report_email_of_a_request_with_a_nik_is_masked(client, settings):
     settings.ADMINS = [("Admin", "admin@contoh.go.id")]
     client.raise_request_exception = False

@@ -19,8 +19,8 @@ from registrations.demo.steps import REFERENCE_DATE
 from registrations.models import Household, Member, Region, User
 from registrations.models.choices import Relation, Sex
 from registrations.nik import parse_nik, validate_kk_number
-from registrations.tests.factories import HouseholdFactory, MemberFactory, make_household_with_members
-from registrations.tests.personas import VILLAGE_A, VILLAGE_B
+from testing.factories import HouseholdFactory, MemberFactory, make_household_with_members
+from testing.regions import VILLAGE_A, VILLAGE_B
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from django.conf import settings
 from registrations.models import FollowUp, FollowUpState
 from registrations.services.followups import followups_sweep
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.processes import test_database_url, wait_for
+from testing.processes import test_database_url, wait_for
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def _start_worker(queue: str, mail_dir, delay: float) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_BACKEND": "registrations.tests.slow_email.SlowFileBackend",
+        "EMAIL_BACKEND": "testing.slow_email.SlowFileBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "SLOW_EMAIL_SECONDS": str(delay),
         "CELERY_VISIBILITY_TIMEOUT": "3",

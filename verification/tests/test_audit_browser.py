@@ -8,16 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Expect
 
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    browser_page,
-    chromium,
-    has_horizontal_overflow,
-    log_in,
-    page_problems,
-    playwright_connections_closed,
-)
+from testing.audit_files import COLUMNS, population, row_of
+from testing.browser import has_horizontal_overflow, log_in
 from verification.audit import jobs
-from verification.tests.test_audit_engine import COLUMNS, population, row_of
 
 pytestmark = pytest.mark.browser
 expect = Expect()
@@ -27,9 +20,9 @@ expect.set_options(timeout=10_000)
 def test_operator_uploads_and_follows_the_audit(
     live_server,
     personas,
-    browser_page,  # noqa: F811 - fixture
-    page_problems,  # noqa: F811 - fixture
-    playwright_connections_closed,  # noqa: F811 - fixture
+    browser_page,
+    page_problems,
+    playwright_connections_closed,
     monkeypatch,
 ):
     clean = population(1, "Bambang Sutrisno")

@@ -9,55 +9,14 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from registrations.models import Household, Member
-from registrations.names import normalize_name
 from registrations.nik import build_nik
-from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.audit_files import BIRTH, COLUMNS, KK_A, KK_B, nik, population, row_of
+from testing.regions import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.audit import flags as F
 from verification.audit.checks import UNREADABLE, names_agree, parse_date
 from verification.audit.engine import audit_file
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS = ["row", "household_id", "kk_number", "nik", "full_name", "birth_date", "sex", "village_code", "relation"]
-BIRTH = datetime.date(1985, 3, 14)
-KK_A = build_nik(district_code=VILLAGE_A[:8], birth_date=datetime.date(2012, 6, 1), sex="L", serial=11)
-KK_B = build_nik(district_code=VILLAGE_A[:8], birth_date=datetime.date(2012, 6, 1), sex="L", serial=12)
-
-
-def nik(serial: int, *, sex: str = "L", birth=BIRTH, district: str = VILLAGE_A[:8]) -> str:
-    return build_nik(district_code=district, birth_date=birth, sex=sex, serial=serial)
-
-
-def population(serial: int, name: str = "Bambang Sutrisno", *, sex="L", birth=BIRTH, **fields):
-    from verification.models import PopulationRecord
-
-    values = {
-        "nik": nik(serial, sex=sex, birth=birth),
-        "kk_number": KK_A,
-        "full_name": name,
-        "name_key": normalize_name(name),
-        "birth_date": birth,
-        "sex": sex,
-        "village_code": VILLAGE_A,
-    }
-    values.update(fields)
-    return PopulationRecord.objects.create(**values)
-
-
-def row_of(record, row_id: str, **overrides) -> dict:
-    values = {
-        "row": row_id,
-        "household_id": "RT-1",
-        "kk_number": record.kk_number,
-        "nik": record.nik,
-        "full_name": record.full_name,
-        "birth_date": record.birth_date.isoformat(),
-        "sex": record.sex,
-        "village_code": record.village_code,
-        "relation": "kepala",
-    }
-    values.update(overrides)
-    return values
 
 
 def write(tmp_path, rows, name="register.csv", columns=COLUMNS) -> str:

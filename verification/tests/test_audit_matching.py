@@ -9,8 +9,9 @@ from django.urls import reverse
 from registrations.models import Household, Member
 from registrations.names import normalize_name
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.logins import login
+from testing.logins import login
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 from verification.audit import flags as F
 from verification.models import MemberMatch, PopulationRecord
 from verification.workflow.services.matching import proposal_match

@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path, reverse
 from openpyxl import Workbook, load_workbook
 
-from registrations.tests.logins import login
-from registrations.tests.personas import VILLAGE_A, VILLAGE_B
+from testing.audit_files import COLUMNS, KK_B, nik, population, row_of
+from testing.logins import login
+from testing.regions import VILLAGE_A, VILLAGE_B
 from verification.audit import flags as F
 from verification.audit import jobs
-from verification.tests.test_audit_engine import COLUMNS, KK_B, nik, population, row_of
 
 pytestmark = pytest.mark.django_db
 

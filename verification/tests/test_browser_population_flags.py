@@ -13,17 +13,12 @@ import re
 import pytest
 from playwright.sync_api import Expect
 
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    PageProblems,
-    chromium,
-    logged_in,
-    playwright_connections_closed,
-)
-from registrations.tests.factories import make_household_with_members
-from registrations.tests.personas import VILLAGE_A
+from testing.browser import PageProblems, logged_in
+from testing.factories import make_household_with_members
+from testing.population_events import RECENT, events_csv, record_for
+from testing.regions import VILLAGE_A
 from verification.models import FlagKind, LifeStatus, PopulationFlag, PopulationRecord
 from verification.population import jobs
-from verification.tests.test_population_events import RECENT, events_csv, record_for
 
 pytestmark = pytest.mark.browser
 expect = Expect()
@@ -40,8 +35,8 @@ def filter_flags(page, *, kind: str, state: str) -> None:
 def test_a_death_flag_is_raised_resolved_and_kept_from_another_village(
     live_server,
     personas,
-    chromium,  # noqa: F811 - fixture
-    playwright_connections_closed,  # noqa: F811 - fixture
+    chromium,
+    playwright_connections_closed,
     monkeypatch,
 ):
     household = make_household_with_members(VILLAGE_A, size=2)

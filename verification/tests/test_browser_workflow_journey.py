@@ -15,19 +15,11 @@ from django.utils import timezone
 from playwright.sync_api import Expect
 
 from registrations.models import DocumentAccess, ProposalStatus
-from registrations.tests.browser import (  # noqa: F401 - fixtures
-    DESKTOP,
-    PHONE,
-    PageProblems,
-    chromium,
-    has_horizontal_overflow,
-    logged_in,
-    playwright_connections_closed,
-)
-from registrations.tests.builders import photo_bytes
-from registrations.tests.personas import VILLAGE_A
+from testing.browser import DESKTOP, PHONE, PageProblems, has_horizontal_overflow, logged_in
+from testing.regions import VILLAGE_A
+from testing.uploads import photo_bytes
+from testing.workflow import submitted_proposal
 from verification.models import Deliberation, DeliberationStatus, FieldVisit
-from verification.tests.workflow_helpers import submitted_proposal
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +49,7 @@ def jpeg(name: str, seed: int) -> dict:
 
 
 class Journey:
-    def __init__(self, chromium, base: str):  # noqa: F811
+    def __init__(self, chromium, base: str):
         self.chromium, self.base = chromium, base
         self.problems = PageProblems()
 
@@ -86,8 +78,8 @@ def test_a_proposal_from_submission_to_determination_through_every_role(
     regions,
     personas,
     mailoutbox,
-    chromium,  # noqa: F811
-    playwright_connections_closed,  # noqa: F811 - fixture
+    chromium,
+    playwright_connections_closed,
 ):
     proposal = submitted_proposal()
     assert proposal.village_id == VILLAGE_A and proposal.status == ProposalStatus.SUBMITTED

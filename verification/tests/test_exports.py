@@ -11,10 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from registrations.models import ProposalMember, ProposalStatus
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_B
+from testing.proposals import queued
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_B
+from testing.workflow import through_regency
 from verification.models import Assignment
-from verification.tests.queue_helpers import queued
-from verification.tests.workflow_helpers import through_regency
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from verification.tests.test_linkage_support import SYNTH_MAP, read_links, scores, synthetic_files, write_csv
+from testing.linkage import SYNTH_MAP, read_links, scores, synthetic_files, write_csv
 
 
 @pytest.fixture(scope="module")

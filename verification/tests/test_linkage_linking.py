@@ -7,11 +7,11 @@ import random
 import numpy as np
 import pytest
 
+from testing.linkage import SYNTH_MAP, read_links, scores, synth, synthetic_files, write_csv
 from verification.linkage import compare as cmp
 from verification.linkage.engine import LinkJob, ReferenceIndex, link_files, parse_mapping, train
 from verification.linkage.model import Model
 from verification.linkage.records import Layout, Settings, build
-from verification.tests.test_linkage_support import SYNTH_MAP, read_links, scores, synth, synthetic_files, write_csv
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import pytest
 
 from registrations.models import Household, Member
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
+from testing.proposals import complete_draft
+from testing.residents import confirmed_resident
 from verification.models import MatchOutcome, MemberMatch, PopulationRecord
 from verification.workflow.services.matching import name_similarity, proposal_match
 

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from registrations.models import DocumentAccess, ProposalStatus
-from registrations.tests.builders import photo_upload
+from testing.uploads import photo_upload
+from testing.workflow import TODAY, held_musdes, submitted_proposal
 from verification.models import Deliberation, DeliberationStatus
-from verification.tests.workflow_helpers import TODAY, held_musdes, submitted_proposal
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ constraints and ``INSERT ... ON CONFLICT DO NOTHING`` behave the same on both); 
 imports of the same file in two threads at once need PostgreSQL.
 """
 
-import csv
 import datetime
 import io
 
@@ -22,10 +21,12 @@ from django.utils import timezone
 from registrations.models import Proposal, ProposalStatus
 from registrations.nik import build_nik
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident
-from registrations.tests.concurrency import at_once
-from registrations.tests.factories import make_household_with_members
-from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.concurrency import at_once
+from testing.factories import make_household_with_members
+from testing.population_events import RECENT, TODAY, events_csv, record_for
+from testing.proposals import complete_draft
+from testing.regions import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.residents import confirmed_resident
 from verification.models import FlagKind, LifeStatus, PopulationEvent, PopulationFlag, PopulationRecord
 from verification.population import events, jobs
 from verification.population.events import import_population_events
@@ -40,50 +41,11 @@ urlpatterns = [
 ]
 pages = pytest.mark.urls(__name__)
 
-COLUMNS = [
-    "event_id",
-    "event_type",
-    "nik",
-    "event_date",
-    "kk_number",
-    "full_name",
-    "birth_date",
-    "sex",
-    "village_code",
-    "moved_to_code",
-    "new_kk_number",
-]
-TODAY = datetime.date.today()
-RECENT = (TODAY - datetime.timedelta(days=30)).isoformat()
-
-
-def events_csv(rows: list[dict], columns=COLUMNS) -> io.BytesIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return io.BytesIO(out.getvalue().encode())
-
 
 def run_events(rows, **kwargs):
     bad = []
     result = import_population_events(events_csv(rows), on_bad_row=bad.append, **kwargs)
     return result, bad
-
-
-def record_for(member, **overrides) -> PopulationRecord:
-    values = {
-        "nik": member.nik,
-        "kk_number": member.household.kk_number if hasattr(member, "household") else member.proposal.kk_number,
-        "full_name": member.full_name,
-        "name_key": "",
-        "birth_date": member.birth_date,
-        "sex": member.sex,
-        "village_code": member.household.village_id if hasattr(member, "household") else member.proposal.village_id,
-    }
-    values.update(overrides)
-    return PopulationRecord.objects.create(**values)
 
 
 def newborn_nik(village: str, serial: int = 9001, birth: datetime.date | None = None) -> str:

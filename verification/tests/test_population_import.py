@@ -21,7 +21,7 @@ from django.urls import include, path, reverse
 
 from registrations.names import normalize_name
 from registrations.nik import build_nik
-from registrations.tests.personas import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
+from testing.regions import OTHER_REGENCY_VILLAGE, VILLAGE_A, VILLAGE_B
 from verification.models import PopulationRecord
 from verification.population import columns, imports, jobs, writing
 from verification.population.block import BlockValidator

@@ -12,18 +12,13 @@ from django.utils import timezone
 
 from registrations.models import DocumentAccess, Household, Proposal, ProposalStatus
 from registrations.selectors import member_duplicate_flags
-from registrations.tests.builders import photo_upload
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_B, make_user
+from testing.households import registered_household
+from testing.personas import make_user
+from testing.proposals import queued
+from testing.regions import OTHER_PROVINCE_VILLAGE, OTHER_REGENCY_VILLAGE, VILLAGE_B
+from testing.uploads import photo_upload
+from testing.workflow import TODAY, held_musdes, submitted_proposal, through_province, through_regency, verified
 from verification.models import Assignment, Batch, BatchKind, FieldVisit, MatchOutcome, MemberMatch
-from verification.tests.queue_helpers import queued, registered_household
-from verification.tests.workflow_helpers import (
-    TODAY,
-    held_musdes,
-    submitted_proposal,
-    through_province,
-    through_regency,
-    verified,
-)
 from verification.workflow.selectors import queue
 from verification.workflow.services import review
 

@@ -8,18 +8,13 @@ import pytest
 from django.urls import reverse
 
 from registrations.models import DocumentAccess, Household, Proposal, ProposalStatus, Region, Role
-from registrations.tests.builders import photo_upload
-from registrations.tests.personas import OTHER_REGENCY, REGENCY, make_user
+from testing.api import api_client, url
+from testing.personas import make_user
+from testing.proposals import bulk_submitted
+from testing.regions import OTHER_REGENCY, REGENCY
+from testing.uploads import photo_upload
+from testing.workflow import TODAY, held_musdes, submitted_proposal, through_province, through_regency, verified
 from verification.models import Batch, Deliberation, DeliberationItem, DeliberationStatus, FieldVisit, Outcome
-from verification.tests.api_helpers import api_client, bulk_submitted, url
-from verification.tests.workflow_helpers import (
-    TODAY,
-    held_musdes,
-    submitted_proposal,
-    through_province,
-    through_regency,
-    verified,
-)
 from verification.workflow.services import musdes
 
 pytestmark = pytest.mark.django_db

@@ -5,18 +5,11 @@ import pytest
 from dtsen_portal.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from registrations.models import Household, Member, Proposal, ProposalStatus
 from registrations.storage import private_storage
-from registrations.tests.builders import photo_upload
-from registrations.tests.concurrency import at_once
 from registrations.workflow import proposal_transition
+from testing.concurrency import at_once
+from testing.uploads import photo_upload
+from testing.workflow import TODAY, held_musdes, submitted_proposal, through_province, through_regency, verified
 from verification.models import DeliberationStatus, Outcome
-from verification.tests.workflow_helpers import (
-    TODAY,
-    held_musdes,
-    submitted_proposal,
-    through_province,
-    through_regency,
-    verified,
-)
 from verification.workflow.services import approvals, musdes, review
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +174,8 @@ def test_only_the_regencys_social_office_verifies(personas, persona, allowed):
 
 
 def test_assigned_verifier_only_and_visit_corrects_the_data(personas):
-    from registrations.tests.personas import REGENCY, make_user
+    from testing.personas import make_user
+    from testing.regions import REGENCY
 
     colleague = make_user("dinsos_b", "dinsos", REGENCY)
     proposal = submitted_proposal()

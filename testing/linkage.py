@@ -1,4 +1,4 @@
-"""Helpers for the linkage tests (no tests here): CSV writing, the synthetic generator."""
+"""Linkage test data: CSV files, the benchmarks' synthetic generator, link scores."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 #: The benchmark files' columns, mapped to the linker's fields.
 SYNTH_MAP = [

@@ -6,8 +6,8 @@ import time
 
 from django.conf import settings
 
-#: A Celery worker with counted, optionally slow steps (``registrations.tests.fault_worker``).
-FAULT_WORKER = [sys.executable, "-m", "registrations.tests.fault_worker", "-A", "dtsen_portal", "worker"]
+#: A Celery worker with counted, optionally slow steps (``testing.fault_worker``).
+FAULT_WORKER = [sys.executable, "-m", "testing.fault_worker", "-A", "dtsen_portal", "worker"]
 
 
 def test_database_url() -> str:

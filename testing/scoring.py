@@ -1,4 +1,5 @@
-"""Builders for eligibility tests: households with chosen conditions and members."""
+"""Builders for eligibility tests: households with chosen conditions and members, score
+models with chosen weights; the day ages are counted on and the period."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""An independent Python reference of the score and desil rules, for the tests."""
+"""An independent Python reference of the score and desil rules, to check
+``eligibility.scoring`` against."""
 
 from __future__ import annotations
 

@@ -1,17 +1,20 @@
-"""Builders that move demo proposals along the workflow for tests."""
+"""Builders that move proposals along the real workflow (services, photos, PDF) for tests."""
 
 import datetime
 
 from registrations.models import Proposal, Region
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, confirmed_resident, photo_upload
+from testing.proposals import complete_draft
+from testing.regions import VILLAGE_A
+from testing.residents import confirmed_resident
+from testing.uploads import photo_upload
 from verification.models import Outcome
 from verification.workflow.services import approvals, musdes, review
 
 TODAY = datetime.date(2026, 11, 20)
 
 
-def submitted_proposal(username: str = "siti", village: str = "32.04.12.2002") -> Proposal:
+def submitted_proposal(username: str = "siti", village: str = VILLAGE_A) -> Proposal:
     resident = confirmed_resident(username, village=village)
     proposal = complete_draft(resident)
     proposal_submit(proposal=proposal, actor=resident)

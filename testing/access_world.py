@@ -1,9 +1,10 @@
 """One object of every routed kind in an in-scope and an out-of-scope region.
 
-Used by the access matrix (``test_access_matrix.py``). "In" is the personas' own
-places (village A, Kabupaten Bandung, Jawa Barat); "out" is a village of Sleman (DI
-Yogyakarta), outside every regional persona's reach. The resident persona owns the
-in-scope resident objects; another resident owns the out-of-scope ones.
+Used by the access matrix (``registrations/tests/test_access_matrix.py``). "In" is
+the personas' own places (village A, Kabupaten Bandung, Jawa Barat); "out" is a village
+of Sleman (DI Yogyakarta), outside every regional persona's reach. The resident
+persona owns the in-scope resident objects; another resident owns the out-of-scope
+ones.
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ from registrations.models import (
     Proposal,
     ProposalMember,
     ProposalStatus,
-    ResidentProfile,
+    Region,
     Role,
     User,
 )
-from registrations.services.documents import process_or_refuse, store_processed_image
 from registrations.services.proposals import proposal_submit
-from registrations.tests.builders import complete_draft, kk_for, nik_for, photo_upload
-from registrations.tests.personas import OTHER_PROVINCE_VILLAGE, VILLAGE_A, Personas, make_user
+from testing.factories import DeliberationFactory, ObjectionFactory
+from testing.households import registered_household
+from testing.personas import Personas, make_user
+from testing.proposals import complete_draft
+from testing.regions import OTHER_PROVINCE_VILLAGE, VILLAGE_A
+from testing.residents import resident_profile
+from testing.uploads import stored_photo
 from verification.models import Batch, Deliberation, FieldVisit, FieldVisitPhoto
 from verification.models.flags import FlagKind, PopulationEvent, PopulationFlag
-from verification.tests.queue_helpers import registered_household
 
 #: Written into the names, addresses and places of every out-of-scope object; no page of
 #: a regional user may contain it.
@@ -69,39 +73,6 @@ class World:
         return self.inside.numbers | self.outside.numbers
 
 
-def _stored(seed: int, prefix: str):
-    image = process_or_refuse(photo_upload(f"f{seed}.jpg", seed=seed, width=900, height=600), kind="photo")
-    name, thumb = store_processed_image(image, prefix=prefix)
-    return image, name, thumb
-
-
-def _resident_profile(user: User, village: str) -> ResidentProfile:
-    birth = datetime.date(1985, 4, 12)
-    district = village.rsplit(".", 1)[0]
-    profile = ResidentProfile.objects.create(
-        user=user,
-        nik=nik_for(birth, "P", district),
-        kk_number=kk_for(district),
-        full_name="Siti Aminah",
-        birth_date=birth,
-        sex="P",
-        village_id=village,
-        identity_status="dikonfirmasi",
-        activated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
-    )
-    image, name, thumb = _stored(7, "identity")
-    IdentityDocument.objects.create(
-        profile=profile,
-        kind="ktp",
-        image=name,
-        thumbnail=thumb,
-        sha256=image.sha256,
-        width=image.width,
-        height=image.height,
-    )
-    return profile
-
-
 def _import_job(owner: User) -> str:
     job_id = f"{owner.pk:032x}"
     cache.set(
@@ -132,7 +103,7 @@ def _import_job(owner: User) -> str:
 
 def _side(*, village: str, resident: User, operator: User, officer: User, head: User, job_owner: User) -> Side:
     regency = village[:5]
-    profile = _resident_profile(resident, village)
+    profile = resident_profile(resident, village)
     own = complete_draft(resident)
     Proposal.objects.filter(pk=own.pk).update(address=f"Jl. {OUT_MARKER}" if village != VILLAGE_A else own.address)
 
@@ -146,8 +117,8 @@ def _side(*, village: str, resident: User, operator: User, officer: User, head: 
     household = registered_household(village)
     if village != VILLAGE_A:
         Household.objects.filter(pk=household.pk).update(address=f"Jl. {OUT_MARKER}")
-    deliberation = Deliberation.objects.create(
-        village_id=village,
+    deliberation = DeliberationFactory(
+        village=Region.objects.get(pk=village),
         basis="musdes",
         held_on=datetime.date(2026, 11, 20),
         place=f"Balai {OUT_MARKER}" if village != VILLAGE_A else "Balai Desa",
@@ -166,7 +137,7 @@ def _side(*, village: str, resident: User, operator: User, officer: User, head: 
     visit = FieldVisit.objects.create(
         proposal=walk_in, verifier=officer, visited_on=datetime.date(2026, 11, 22), result="layak"
     )
-    image, name, thumb = _stored(9, "visits")
+    image, name, thumb = stored_photo(9, "visits")
     photo = FieldVisitPhoto.objects.create(visit=visit, image=name, thumbnail=thumb, sha256=image.sha256)
     member = household.members.first()
     event = PopulationEvent.objects.create(
@@ -186,17 +157,19 @@ def _side(*, village: str, resident: User, operator: User, officer: User, head: 
         masked_nik=member.nik[:6] + "*" * 10,
         village_id=village,
     )
-    objection = Objection.objects.create(
+    objection = ObjectionFactory(
         number=f"SG{village.replace('.', '')[-8:]}",
         kind=ObjectionKind.MISSING,
-        village_id=village,
+        village=Region.objects.get(pk=village),
+        rt="",
+        rw="",
         objector=resident,
         target_name="Tetangga Uji",
         target_masked_name="T****** U**",
         reason=ObjectionReason.MISSING_POOR,
         statement=f"Jl. {OUT_MARKER}" if village != VILLAGE_A else "Belum terdata.",
     )
-    image, name, thumb = _stored(11, "objections")
+    image, name, thumb = stored_photo(11, "objections")
     ObjectionEvidence.objects.create(
         objection=objection, image=name, thumbnail=thumb, sha256=image.sha256, width=image.width, height=image.height
     )

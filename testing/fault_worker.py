@@ -1,6 +1,6 @@
 """A Celery worker with counted (and optionally slow) work steps, for the fault tests.
 
-``python -m registrations.tests.fault_worker -A dtsen_portal worker ...`` starts an
+``python -m testing.fault_worker -A dtsen_portal worker ...`` starts an
 ordinary worker after wrapping two steps: the member matching of a proposal
 (``verification.workflow.services.matching.proposal_match``) and the writing of one scoring
 chunk (``eligibility.scoring.write_chunk``). Each call appends ``start <step> <key>``

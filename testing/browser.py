@@ -1,9 +1,9 @@
 """Browser fixtures for tests marked ``browser``: Debian's Chromium through Playwright.
 
-Import the fixtures a test module needs (a plugin outside the root conftest is not
-allowed)::
-
-    from registrations.tests.browser import browser_page, page_problems  # noqa: F401
+The root conftest loads this module as a plugin (``pytest_plugins``), so its fixtures
+(``chromium``, ``browser_page``, ``page_problems``, ``playwright_connections_closed``)
+are there for every test without an import; test modules import only the helpers
+(``logged_in``, ``log_in``, ``watch``, ``PageProblems``, ``new_page``, ...).
 
 ``browser_page`` is a fresh phone-sized page (360x740, touch, Indonesian locale) in its
 own context, so cookies and the chosen language never leak between tests. Use it
@@ -18,6 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+
+from dtsen_portal.security import otp_expected
+from testing.otp import confirmed_device, fresh_code
+from testing.personas import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -158,17 +162,12 @@ def second_factor_device(user):
 
     Call before the password login, so the portal asks for a code instead of enrolment.
     """
-    from dtsen_portal.security import otp_expected
-    from registrations.tests.otp import confirmed_device
-
     return confirmed_device(user) if otp_expected(user) else None
 
 
 def pass_second_factor(page, device) -> None:
     """On the code page after the password: type the device's current (unused) code."""
     from playwright.sync_api import expect
-
-    from registrations.tests.otp import fresh_code
 
     expect(page).to_have_url(re.compile(r"/akun/verifikasi/"))
     page.fill("#id_otp_token", fresh_code(device))
@@ -183,8 +182,6 @@ def log_in(page, base: str, user, password: str | None = None) -> None:
     loading aborts that request, which a page watcher rightly reports as failed.
     """
     from playwright.sync_api import expect
-
-    from registrations.tests.personas import PASSWORD
 
     device = second_factor_device(user)
     if "/akun/masuk/" not in page.url:

