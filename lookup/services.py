@@ -19,7 +19,7 @@ from django.utils import timezone
 from dtsen_portal.errors import DomainError, NotAllowed
 from lookup.errors import SANGGAH_ERRORS
 from registrations.models import Member, ProposalMember, Role, User
-from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.documents import discard_on_failure, process_or_refuse, stored_photo
 from registrations.services.proposals import new_tracking_number
 
 from .indexing import public_mask
@@ -140,16 +140,8 @@ def objection_file(
             raise DomainError(SANGGAH_ERRORS["daily_limit"] % {"n": settings.SANGGAH_PER_DAY})
         objection = _create_numbered(objector=objector, **fields)
         for image in processed:
-            name, thumb = store_processed_image(image, prefix="sanggah")
-            written += [name, thumb]
-            ObjectionEvidence.objects.create(
-                objection=objection,
-                image=name,
-                thumbnail=thumb,
-                sha256=image.sha256,
-                width=image.width,
-                height=image.height,
-            )
+            photo = stored_photo(image, prefix="sanggah", written=written, warnings=False)
+            ObjectionEvidence.objects.create(objection=objection, **photo)
         ObjectionEvent.objects.create(
             objection=objection, actor=objector, actor_role=objector.role, to_status=ObjectionStatus.RECEIVED
         )

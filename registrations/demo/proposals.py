@@ -25,7 +25,7 @@ from registrations.models import (
 )
 from registrations.nik import build_nik
 from registrations.services import proposals as services
-from registrations.services.documents import store_processed_image
+from registrations.services.documents import stored_photo
 from registrations.uploads import process_image_upload
 from registrations.workflow import proposal_transition
 
@@ -130,16 +130,8 @@ def step_resident_profile(ctx: SeedContext) -> list[StepReport]:
     )
     for kind, seed in (("ktp", 1), ("selfie", 2)):
         image = process_image_upload(demo_photo(kind.upper(), seed=seed), kind=kind)
-        name, thumb = store_processed_image(image, prefix="identity")
-        IdentityDocument.objects.create(
-            profile=profile,
-            kind=kind,
-            image=name,
-            thumbnail=thumb,
-            sha256=image.sha256,
-            width=image.width,
-            height=image.height,
-        )
+        photo = stored_photo(image, prefix="identity", written=[], warnings=False)
+        IdentityDocument.objects.create(profile=profile, kind=kind, **photo)
     return [StepReport("profil warga demo", created=1)]
 
 

@@ -33,6 +33,17 @@ def store_processed_image(image: ProcessedImage, *, prefix: str) -> tuple[str, s
     return name, thumb
 
 
+def stored_photo(image: ProcessedImage, *, prefix: str, written: list[str], warnings: bool = True) -> dict:
+    """Write a photo and its thumbnail, remember both in ``written`` (for
+    ``discard_on_failure``), and return the fields of the row that points at them."""
+    name, thumb = store_processed_image(image, prefix=prefix)
+    written += [name, thumb]
+    fields = {"image": name, "thumbnail": thumb, "sha256": image.sha256, "width": image.width, "height": image.height}
+    if warnings:
+        fields["quality_warnings"] = list(image.warnings)
+    return fields
+
+
 def delete_stored(*names: str) -> None:
     storage = private_storage()
     for name in names:

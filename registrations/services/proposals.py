@@ -37,7 +37,7 @@ from registrations.models import (
 from registrations.models.proposals import EDITABLE_STATUSES
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.scoping import user_can_reach_region
-from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.documents import discard_on_failure, process_or_refuse, stored_photo
 from registrations.workflow import is_proposer, proposal_transition
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
@@ -249,21 +249,10 @@ def proposal_add_document(*, proposal: Proposal, actor: User, kind: str, file_ob
         raise Conflict(PROPOSAL_ERRORS["duplicate_document"], field="file")
     written: list[str] = []
     with discard_on_failure(written):
-        name, thumb = store_processed_image(image, prefix="proposals")
-        written += [name, thumb]
+        photo = stored_photo(image, prefix="proposals", written=written)
         try:
             with transaction.atomic():
-                return ProposalDocument.objects.create(
-                    proposal=proposal,
-                    kind=kind,
-                    image=name,
-                    thumbnail=thumb,
-                    sha256=image.sha256,
-                    width=image.width,
-                    height=image.height,
-                    quality_warnings=list(image.warnings),
-                    uploaded_by=actor,
-                )
+                return ProposalDocument.objects.create(proposal=proposal, kind=kind, uploaded_by=actor, **photo)
         except IntegrityError as exc:
             raise Conflict(PROPOSAL_ERRORS["duplicate_document"], field="file") from exc
 

@@ -18,7 +18,7 @@ from registrations.nik import parse_nik, validate_kk_number
 from registrations.notifications import email_on_commit
 from registrations.permissions import ensure_user_may
 from registrations.scoping import user_can_reach_region
-from registrations.services.documents import discard_on_failure, process_or_refuse, store_processed_image
+from registrations.services.documents import discard_on_failure, process_or_refuse, stored_photo
 
 ACTIVATION_SALT = "registrations.activation"
 ACTIVATION_MAX_AGE = datetime.timedelta(days=3)
@@ -92,18 +92,8 @@ def resident_sign_up(*, data: SignUpData, ktp_file, selfie_file, request_base_ur
                     village=data.village,
                 )
                 for kind, image in (("ktp", ktp), ("selfie", selfie)):
-                    name, thumb = store_processed_image(image, prefix="identity")
-                    written += [name, thumb]
-                    IdentityDocument.objects.create(
-                        profile=profile,
-                        kind=kind,
-                        image=name,
-                        thumbnail=thumb,
-                        sha256=image.sha256,
-                        width=image.width,
-                        height=image.height,
-                        quality_warnings=list(image.warnings),
-                    )
+                    photo = stored_photo(image, prefix="identity", written=written)
+                    IdentityDocument.objects.create(profile=profile, kind=kind, **photo)
                 _send_activation_email(user, request_base_url)
         except IntegrityError as exc:  # a double click or a race past the checks above
             raise Conflict(SIGNUP_ERRORS["nik_or_email_registered"]) from exc
@@ -152,26 +142,14 @@ def identity_document_replace(*, profile: ResidentProfile, kind: str, file_obj) 
     image = process_or_refuse(file_obj, kind=kind, field="photo")
     written: list[str] = []
     with discard_on_failure(written):
-        name, thumb = store_processed_image(image, prefix="identity")
-        written += [name, thumb]
+        photo = stored_photo(image, prefix="identity", written=written)
         with transaction.atomic():
             locked = ResidentProfile.objects.select_for_update().get(pk=profile.pk)
             if locked.identity_status == IdentityStatus.CONFIRMED:
                 raise InvalidTransition(IDENTITY_ERRORS["already_confirmed"])
             old = IdentityDocument.objects.filter(profile=locked, kind=kind).first()
             old_files = (old.image.name, old.thumbnail.name) if old else ()
-            document, _created = IdentityDocument.objects.update_or_create(
-                profile=locked,
-                kind=kind,
-                defaults={
-                    "image": name,
-                    "thumbnail": thumb,
-                    "sha256": image.sha256,
-                    "width": image.width,
-                    "height": image.height,
-                    "quality_warnings": list(image.warnings),
-                },
-            )
+            document, _created = IdentityDocument.objects.update_or_create(profile=locked, kind=kind, defaults=photo)
             if locked.identity_status == IdentityStatus.REJECTED:
                 locked.identity_status = IdentityStatus.AWAITING_REVIEW
                 locked.save(update_fields=["identity_status"])

@@ -10,14 +10,13 @@ never put in a URL; every response is ``never_cache``.
 
 from itertools import islice
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registrations.permissions import may, user_may
+from registrations.permissions import may
 from registrations.scoping import NATIONAL, region_scope
 from verification.audit import flags as F
 from verification.audit import jobs
@@ -29,16 +28,10 @@ from verification.uploads.views import JobPage, job_or_404, job_page, report_dow
 PAGE_SIZE = 50
 
 
-def _require_auditor(user) -> None:
-    if not user_may(user, "audit.run"):
-        raise PermissionDenied
-
-
 @never_cache
-@may("staff")
+@may("audit.run")
 @require_http_methods(["GET", "POST"])
 def audit_upload(request):
-    _require_auditor(request.user)
     form = AuditUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,20 +70,18 @@ JOB_PAGE = JobPage(
 
 
 @never_cache
-@may("staff")
+@may("audit.run")
 @require_GET
 def audit_job(request, job_id: str):
     """Progress while the audit runs (htmx polls the fragment), then the summary."""
-    _require_auditor(request.user)
     return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
 
 
 @never_cache
-@may("staff")
+@may("audit.run")
 @require_GET
 def audit_rows(request, job_id: str):
     """The flagged rows, register and population side by side; filter by flag and village."""
-    _require_auditor(request.user)
     job = job_or_404(jobs.job_get, request, job_id)
     if job["status"] != jobs.JobStatus.DONE:
         raise Http404
@@ -132,11 +123,10 @@ def audit_rows(request, job_id: str):
 
 
 @never_cache
-@may("staff")
+@may("audit.run")
 @require_GET
 def audit_download(request, job_id: str, kind: str):
     """The report: ``csv`` (row_id,flag,detail,line,household_id,village_code) or ``xlsx``."""
-    _require_auditor(request.user)
     job = job_or_404(jobs.job_get, request, job_id)
     if kind not in ("csv", "xlsx") or job["status"] != jobs.JobStatus.DONE:
         raise Http404

@@ -79,20 +79,22 @@ class BadRow:
     reason: str
 
 
+class Counts:
+    """An import's running totals; ``summary`` is the command's last line (every count in
+    field order, ``lines`` being progress, not a result)."""
+
+    def summary(self) -> str:
+        return " ".join(f"{name}={value}" for name, value in vars(self).items() if name != "lines")
+
+
 @dataclass
-class ImportResult:
+class ImportResult(Counts):
     read: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     bad: int = 0
     lines: int = 0
-
-    def summary(self) -> str:
-        return (
-            f"read={self.read} inserted={self.inserted} updated={self.updated} "
-            f"unchanged={self.unchanged} bad={self.bad}"
-        )
 
 
 def mask_nik(value: str) -> str:

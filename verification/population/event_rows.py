@@ -21,6 +21,7 @@ from verification.population.columns import (
     _REGION_CODE,
     _VILLAGE_CODE,
     BadRow,
+    Counts,
     _iso_date_error,
     _show,
 )
@@ -58,7 +59,7 @@ _HASH_VERSION = "e1"
 
 
 @dataclass
-class EventImportResult:
+class EventImportResult(Counts):
     read: int = 0
     inserted: int = 0  # new events stored
     unchanged: int = 0  # events already stored with the same content
@@ -67,12 +68,6 @@ class EventImportResult:
     records_updated: int = 0
     flags: int = 0
     lines: int = 0
-
-    def summary(self) -> str:
-        return (
-            f"read={self.read} inserted={self.inserted} unchanged={self.unchanged} bad={self.bad} "
-            f"records_created={self.records_created} records_updated={self.records_updated} flags={self.flags}"
-        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ are visible only to the user who uploaded it (404 for anyone else).
 """
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registrations.permissions import may, user_may
+from registrations.permissions import may
 from registrations.scoping import NATIONAL, region_scope
 from verification.population import columns, event_rows, jobs
 from verification.population.forms import PopulationUploadKindForm
@@ -48,16 +47,10 @@ JOB_PAGE = JobPage(
 )
 
 
-def _require_importer(user) -> None:
-    if not user_may(user, "population.import"):
-        raise PermissionDenied
-
-
 @never_cache
-@may("staff")
+@may("population.import")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_importer(request.user)
     form = PopulationUploadKindForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = jobs.job_start(user=request.user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
@@ -77,21 +70,19 @@ def import_upload(request):
 
 
 @never_cache
-@may("staff")
+@may("population.import")
 @require_GET
 def import_job(request, job_id: str):
     """The job's progress and, once done, its summary. htmx polls this same URL for the
     status fragment every second until the job is finished."""
-    _require_importer(request.user)
     return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
 
 
 @never_cache
-@may("staff")
+@may("population.import")
 @require_GET
 def import_report(request, job_id: str):
     """The bad-row report (CSV: line, masked NIK, reason), for the job's owner only."""
-    _require_importer(request.user)
     job = job_or_404(jobs.job_get, request, job_id)
     if not job["has_report"]:
         raise Http404
