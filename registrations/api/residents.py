@@ -11,7 +11,7 @@ from registrations.api.body import form_body
 from registrations.forms import IdentityPhotoForm, ResidentSignUpForm
 from registrations.models import IdentityDocument, ResidentProfile, Sex
 from registrations.permissions import api_may
-from registrations.services.residents import SignUpData, identity_document_replace, resident_sign_up
+from registrations.services.residents import identity_document_replace, resident_sign_up
 from registrations.views.common import base_url
 
 
@@ -93,17 +93,7 @@ class SignUpApi(APIView):
             return _form_errors(form)
         c = form.cleaned_data
         resident_sign_up(
-            data=SignUpData(
-                nik=c["nik"],
-                kk_number=c["kk_number"],
-                full_name=c["full_name"],
-                birth_date=c["birth_date"],
-                sex=c["sex"],
-                village=c["village"],
-                email=c["email"],
-                phone=c["phone"],
-                password=c["password1"],
-            ),
+            data=form.sign_up_data(),
             ktp_file=c["ktp_photo"],
             selfie_file=c["selfie_photo"],
             request_base_url=base_url(request),

@@ -12,6 +12,7 @@ from registrations.forms.clean import CleanInputMixin
 from registrations.forms.photos import PHOTO_ACCEPT
 from registrations.models import IdentityDocumentKind, Sex, User
 from registrations.nik import parse_nik, validate_kk_number
+from registrations.services.residents import SignUpData
 from registrations.tasks import send_email
 from registrations.widgets import NativeDateInput
 
@@ -58,6 +59,21 @@ class QueuedPasswordResetForm(CleanInputMixin, PasswordResetForm):
 class ResidentSignUpForm(CleanInputMixin, forms.Form):
     """Sign-up as on the KK and KTP. Numbers are checked here for field messages; the
     service checks them again, because the API reaches it without this form."""
+
+    def sign_up_data(self) -> SignUpData:
+        """What the sign-up service takes, from the cleaned fields (page and API alike)."""
+        c = self.cleaned_data
+        return SignUpData(
+            nik=c["nik"],
+            kk_number=c["kk_number"],
+            full_name=c["full_name"],
+            birth_date=c["birth_date"],
+            sex=c["sex"],
+            village=c["village"],
+            email=c["email"],
+            phone=c["phone"],
+            password=c["password1"],
+        )
 
     nik = forms.CharField(
         label="NIK",

@@ -12,7 +12,6 @@ from dtsen_portal.errors import DomainError
 from registrations.forms import IdentityPhotoForm, ResidentSignUpForm
 from registrations.permissions import user_may
 from registrations.services.residents import (
-    SignUpData,
     identity_document_replace,
     resident_activate,
     resident_sign_up,
@@ -28,17 +27,7 @@ def sign_up(request):
     form = ResidentSignUpForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        data = SignUpData(
-            nik=c["nik"],
-            kk_number=c["kk_number"],
-            full_name=c["full_name"],
-            birth_date=c["birth_date"],
-            sex=c["sex"],
-            village=c["village"],
-            email=c["email"],
-            phone=c["phone"],
-            password=c["password1"],
-        )
+        data = form.sign_up_data()
         try:
             resident_sign_up(
                 data=data, ktp_file=c["ktp_photo"], selfie_file=c["selfie_photo"], request_base_url=base_url(request)
