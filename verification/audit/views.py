@@ -23,7 +23,7 @@ from verification.audit import jobs
 from verification.audit.forms import AuditUploadForm
 from verification.audit.reader import COLUMNS
 from verification.errors import AuditInputError
-from verification.uploads.views import JobPage, job_or_404, job_page, report_download
+from verification.uploads.views import JobPage, job_or_404, job_status_view, report_download
 
 PAGE_SIZE = 50
 
@@ -69,12 +69,7 @@ JOB_PAGE = JobPage(
 )
 
 
-@never_cache
-@may("audit.run")
-@require_GET
-def audit_job(request, job_id: str):
-    """Progress while the audit runs (htmx polls the fragment), then the summary."""
-    return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
+audit_job = job_status_view("audit.run", jobs.job_get, JOB_PAGE)
 
 
 @never_cache

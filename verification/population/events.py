@@ -95,34 +95,26 @@ class _Targets:
 
 def _flags_for(event: PopulationEvent, row: EventRow, old_kk: str, targets: _Targets) -> list[PopulationFlag]:
     """The flags an event raises, at most one per household and per proposal."""
-    flags: dict[tuple[str, int], PopulationFlag] = {}
+    flags: dict[tuple[str, int], PopulationFlag] = {}  # one per (household|proposal, pk)
     masked = mask_nik(row.nik)
 
-    def household_flag(kind, household, member=None, name=""):
-        key = ("h", household.pk)
-        if key not in flags:
-            flags[key] = PopulationFlag(
+    def flag(kind, target, member=None, name="", *, on: str):
+        """One flag per household (``on="household"``) or proposal (``on="proposal"``)."""
+        if (on, target.pk) not in flags:
+            flags[on, target.pk] = PopulationFlag(
                 kind=kind,
                 event=event,
-                household=household,
-                member=member,
+                **{on: target, "member" if on == "household" else "proposal_member": member},
                 member_name=(member.full_name if member else name)[:120],
                 masked_nik=masked,
-                village_id=household.village_id,
+                village_id=target.village_id,
             )
 
+    def household_flag(kind, household, member=None, name=""):
+        flag(kind, household, member, name, on="household")
+
     def proposal_flag(kind, proposal, member=None, name=""):
-        key = ("p", proposal.pk)
-        if key not in flags:
-            flags[key] = PopulationFlag(
-                kind=kind,
-                event=event,
-                proposal=proposal,
-                proposal_member=member,
-                member_name=(member.full_name if member else name)[:120],
-                masked_nik=masked,
-                village_id=proposal.village_id,
-            )
+        flag(kind, proposal, member, name, on="proposal")
 
     members = targets.members.get(row.nik, [])
     proposal_members = targets.proposal_members.get(row.nik, [])

@@ -23,7 +23,7 @@ from registrations.permissions import may
 from registrations.scoping import NATIONAL, region_scope
 from verification.population import columns, event_rows, jobs
 from verification.population.forms import PopulationUploadKindForm
-from verification.uploads.views import JobPage, job_or_404, job_page, report_download
+from verification.uploads.views import JobPage, job_or_404, job_status_view, report_download
 
 
 def _lines(job: dict, percent: int) -> str:
@@ -69,13 +69,7 @@ def import_upload(request):
     )
 
 
-@never_cache
-@may("population.import")
-@require_GET
-def import_job(request, job_id: str):
-    """The job's progress and, once done, its summary. htmx polls this same URL for the
-    status fragment every second until the job is finished."""
-    return job_page(request, job_or_404(jobs.job_get, request, job_id), JOB_PAGE)
+import_job = job_status_view("population.import", jobs.job_get, JOB_PAGE)
 
 
 @never_cache

@@ -4,8 +4,8 @@ its owner or a 404, the job's page, and its report downloads.
 The page shows the file, the status, a progress bar and, once done, the kind's summary
 and its report links; until the job is finished, htmx polls the same URL every second
 for the status fragment (``verification/uploads/_job_status.html``). What differs by
-kind is a ``JobPage`` row that the kind's views module holds. The views keep their own
-permission checks; these helpers come after them.
+kind is a ``JobPage`` row that the kind's views module holds, with the action that may
+open it (``registrations.permissions``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import Promise
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from registrations.permissions import may
 from registrations.private_files import serve_private_file
 from verification.uploads.jobs import JobStatus
 
@@ -39,6 +42,18 @@ class JobPage:
     back_url_name: str  # the upload form
     back_label: Promise
     context: Callable[[dict], dict] = field(default=lambda job: {})  # (job) → what the summary needs
+
+
+def job_status_view(action: str, job_get: Callable[[str, object], dict | None], page: JobPage):
+    """The view of one kind's job page: its users only, the owner's job or a 404."""
+
+    @never_cache
+    @may(action)
+    @require_GET
+    def job_status(request, job_id: str):
+        return job_page(request, job_or_404(job_get, request, job_id), page)
+
+    return job_status
 
 
 def job_or_404(job_get: Callable[[str, object], dict | None], request, job_id: str) -> dict:
