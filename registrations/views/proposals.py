@@ -126,6 +126,19 @@ def _saved(request, proposal: Proposal, step: str):
     return redirect("proposal-step", proposal.tracking_number, target)
 
 
+def _save_step(request, proposal: Proposal, step: str, form, save, *, refused=form_error_from):
+    """A posted, valid step goes to its service; saved → the next step, refused → the
+    reason on the form (``refused``). ``None`` when the page is to be shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save()
+    except DomainError as exc:
+        refused(form, exc)
+        return None
+    return _saved(request, proposal, step)
+
+
 def _household_step(request, proposal: Proposal):
     initial = {
         "kk_number": proposal.kk_number,
@@ -136,38 +149,45 @@ def _household_step(request, proposal: Proposal):
         "phone": proposal.phone,
     }
     form = HouseholdStepForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_save_household(proposal=proposal, actor=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form_error_from(form, exc)
-        else:
-            return _saved(request, proposal, "rumah-tangga")
+    saved = _save_step(
+        request,
+        proposal,
+        "rumah-tangga",
+        form,
+        lambda: services.proposal_save_household(proposal=proposal, actor=request.user, data=form.cleaned_data),
+    )
+    if saved:
+        return saved
     return render(request, "registrations/proposal_step_household.html", _context(proposal, "rumah-tangga", form=form))
 
 
 def _members_step(request, proposal: Proposal):
     initial = [{f: getattr(m, f) for f in services.MEMBER_FIELDS} for m in proposal.members.all()]
     formset = MemberFormSet(request.POST or None, initial=initial, prefix="anggota")
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.proposal_save_members(proposal=proposal, actor=request.user, members=formset.members())
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            return _saved(request, proposal, "anggota")
+    saved = _save_step(
+        request,
+        proposal,
+        "anggota",
+        formset,
+        lambda: services.proposal_save_members(proposal=proposal, actor=request.user, members=formset.members()),
+        refused=lambda _formset, exc: messages.error(request, exc.message),
+    )
+    if saved:
+        return saved
     return render(request, "registrations/proposal_step_members.html", _context(proposal, "anggota", formset=formset))
 
 
 def _conditions_step(request, proposal: Proposal):
     form = ConditionsForm(request.POST or None, instance=proposal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_save_conditions(proposal=proposal, actor=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form_error_from(form, exc)
-        else:
-            return _saved(request, proposal, "kondisi")
+    saved = _save_step(
+        request,
+        proposal,
+        "kondisi",
+        form,
+        lambda: services.proposal_save_conditions(proposal=proposal, actor=request.user, data=form.cleaned_data),
+    )
+    if saved:
+        return saved
     indicators = [form[f] for f in Proposal.INDICATOR_FIELDS]
     assets = [form[f] for f in Proposal.ASSET_FIELDS]
     return render(

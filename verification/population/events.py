@@ -49,6 +49,8 @@ from verification.population.columns import (
 # --- Applying events ------------------------------------------------------------------------
 from verification.population.event_rows import (
     DEFAULT_CHUNK_SIZE,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
     UNDER_FIVE_DAYS,
     EventImportResult,
     EventRow,
@@ -196,21 +198,9 @@ def _stored_hashes(keys: list[str]) -> dict[str, str]:
 
 
 #: The columns ``_claim`` writes; ``record`` and the old ``kk_number`` follow once applied.
-_CLAIM_COLUMNS = (
-    "event_key",
-    "event_type",
-    "nik",
-    "event_date",
-    "kk_number",
-    "full_name",
-    "birth_date",
-    "sex",
-    "village_code",
-    "moved_to_code",
-    "new_kk_number",
-    "row_hash",
-    "imported_at",
-)
+#: The event row as stored: its key, the file's columns (``event_id`` is the key, when
+#: given), and the row's hash and time.
+_CLAIM_COLUMNS = ("event_key", *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS[1:], "row_hash", "imported_at")
 _CLAIM_BATCH = 500  # 13 parameters a row: well under SQLite's 32,766
 
 
