@@ -27,18 +27,16 @@ from registrations.models import (
     ProposalEvent,
     ProposalKind,
     ProposalMember,
-    ProposalStatus,
     Region,
     Relation,
     Role,
     UpdateReason,
     User,
 )
-from registrations.models.proposals import EDITABLE_STATUSES
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.scoping import user_can_reach_region
 from registrations.services.documents import discard_on_failure, process_or_refuse, stored_photo
-from registrations.workflow import is_proposer, proposal_transition
+from registrations.workflow import is_proposer, move_applies, proposal_transition
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_MEMBERS = 20
@@ -56,7 +54,7 @@ def new_tracking_number(prefix: str = "US") -> str:
 def ensure_editable(proposal: Proposal, actor: User) -> None:
     if not is_proposer(proposal, actor):
         raise NotAllowed(PROPOSAL_ERRORS["not_editable_by_actor"])
-    if proposal.status not in EDITABLE_STATUSES:
+    if not proposal.is_editable:
         raise InvalidTransition(PROPOSAL_ERRORS["already_submitted"])
 
 
@@ -321,7 +319,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> ProposalEvent:
     problems = proposal_problems(proposal)
     if problems:
         raise DomainError(problems[0])
-    name = "resubmit" if proposal.status == ProposalStatus.RETURNED else "submit"
+    name = "resubmit" if move_applies(proposal, "resubmit") else "submit"
     return proposal_transition(proposal_id=proposal.pk, name=name, actor=actor)
 
 

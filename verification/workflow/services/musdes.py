@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dtsen_portal.errors import Conflict, DomainError
-from registrations.models import Proposal, ProposalStatus, Region, User
+from registrations.models import Proposal, Region, User
 from registrations.permissions import ensure_user_may
 from registrations.services.documents import discard_on_failure, process_or_refuse
 from registrations.storage import private_storage, random_document_path
-from registrations.workflow import move_applies, proposal_transition
+from registrations.workflow import TRANSITIONS, move_applies, proposal_transition
 from verification.errors import MUSDES_ERRORS
 from verification.models import (
     Attendee,
@@ -84,7 +84,7 @@ def deliberation_pull_proposals(*, deliberation_id: int, actor: User) -> int:
         # A proposal already on an open deliberation's list, or on a closed one's that
         # it was submitted before, is taken care of there.
         waiting = (
-            Proposal.objects.filter(village_id=deliberation.village_id, status=ProposalStatus.SUBMITTED)
+            Proposal.objects.filter(village_id=deliberation.village_id, status__in=TRANSITIONS["musdes_approve"].source)
             .exclude(deliberation_items__deliberation__status=DeliberationStatus.OPEN)
             .exclude(
                 deliberation_items__deliberation__status=DeliberationStatus.CLOSED,
