@@ -10,8 +10,13 @@ are loaded here as plugins, so every test has them without an import:
 - ``testing.browser``: the Playwright fixtures (``chromium``, ``browser_page``, ...).
 """
 
-# In the order they import each other (a plugin imported first by another plugin would
-# miss pytest's assertion rewriting).
+import pytest
+
+# Helpers in testing/ assert too (a clean JPEG, a draft filled over the API): their
+# asserts are rewritten like a test's, so a failure shows the values compared.
+pytest.register_assert_rewrite("testing")
+
+# In the order they import each other.
 pytest_plugins = [
     "testing.regions",
     "testing.personas",

@@ -76,8 +76,8 @@ KINDS_REQUIRING_LEGIBILITY = frozenset({"ktp", "selfie"})
 
 BLUR_THRESHOLD = 100.0
 """Below this :func:`sharpness` score a photo is reported as blurred. Calibrated on a
-generated 1011 x 638 KTP-like card (dark text on a light card, see
-``registrations/tests/test_uploads.py``): sharp it scores about 7300, after
+generated 1011 x 638 KTP-like card (dark text on a light card, see ``testing/images.py``
+and ``registrations/tests/test_uploads_limits.py``): sharp it scores about 7300, after
 ``GaussianBlur(1)`` about 750 (still legible), ``GaussianBlur(2)`` about 50,
 ``GaussianBlur(6)`` under 2. 100 is also the usual cut-off for the variance of the
 Laplacian on 8-bit images. Recalibrate on real rejected photos when there are some."""

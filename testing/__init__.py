@@ -22,11 +22,17 @@ Rows in a state
     ``population_events``, ``audit_files``, ``linkage``  files for the imports,
                       the register audit and record linkage
     ``uploads``       photos and PDFs to upload, photos already stored
+    ``images``        the upload path's samples (a KTP-like card as JPEG/PNG/HEIC, a 1-bit
+                      PNG of any size), its messages, the check of a clean JPEG
+    ``population_files``  rows of the population import and their CSV files
 
 Clients and browsers
     ``otp``           TOTP devices and codes; ``force_login`` includes the second factor
     ``logins``        a test client logged in past the second factor
     ``api``           API clients with a token, the workflow API's URLs
+    ``workflow_api``  the workflow API's request bodies, a proposal's status
+    ``proposals_api`` the proposal API's URLs and bodies, a draft filled over it, every
+                      endpoint of one proposal
     ``browser``       Playwright fixtures, ``log_in`` / ``logged_in`` / ``watch``
     ``urls``          a URL conf with a view that fails, for the error pages
 
