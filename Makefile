@@ -42,12 +42,10 @@ run: install
 	$(PY) manage.py load_regions --if-empty
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "Starting a Celery worker against $$REDIS_URL"; \
-		$(VENV)/bin/celery -A dtsen_portal worker -l info --concurrency 2 & \
-		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+		echo "REDIS_URL is set: web, Celery worker and beat together (Procfile)"; \
+		exec $(VENV)/bin/honcho start -f Procfile -p $(PORT); \
 	else \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+		exec $(PY) manage.py runserver 127.0.0.1:$(PORT); \
 	fi
 
 worker: install

@@ -7,6 +7,7 @@ fails at start-up (django-environ raises) rather than silently falling back.
 """
 
 import shutil
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,6 +105,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------
+#: ``manage.py runserver`` (``make run``), not gunicorn or a worker.
+RUNNING_DEVSERVER = sys.argv[1:2] == ["runserver"]
 # PostgreSQL is the system of record; SQLite is the zero-setup default.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -112,8 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # The development server runs every request in a new thread: a persistent connection
+    # would outlive its thread unused, one per request, until PostgreSQL refuses everyone.
+    # Behind a pool (PgBouncer in transaction mode, docs/deploy.md) set CONN_MAX_AGE=0 too.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if RUNNING_DEVSERVER else env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_BEHIND_POOLER", default=False)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,3 +13,8 @@ class RegistrationsConfig(AppConfig):
 
         # Extension points this app fills itself (docs/architecture.md, "Extension points").
         followups.register_followup("notify_proposer", "registrations.services.followups.notify_proposer")
+
+        # `make run` without a broker: the outbox sweep and the lookup refresh in-process.
+        from dtsen_portal import inprocess_beat
+
+        inprocess_beat.start()
