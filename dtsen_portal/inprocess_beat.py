@@ -44,14 +44,11 @@ class InProcessBeat:
             if now < self.next_run[name]:
                 continue
             self.next_run[name] = now + float(entry["schedule"])
-            close_old_connections()
             try:
                 # A schedule names a task by its dotted path, which is where it lives.
                 import_string(entry["task"]).apply()
             except Exception:
                 logger.exception("in-process periodic task %s failed", name)
-            finally:
-                close_old_connections()
             ran.append(name)
         return ran
 
@@ -76,7 +73,9 @@ def start() -> threading.Thread | None:
     def loop() -> None:
         time.sleep(5)  # let the server start serving first
         while True:
+            close_old_connections()  # this thread's own connection, as a request would
             beat.tick()
+            close_old_connections()
             time.sleep(beat.seconds_to_next())
 
     thread = threading.Thread(target=loop, name="in-process-beat", daemon=True)

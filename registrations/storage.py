@@ -1,8 +1,8 @@
 """Private storage for personal documents (ID cards, selfies, house photos, scans).
 
 Files live under ``PRIVATE_MEDIA_ROOT`` (settings.MEDIA_ROOT) and have no URL at all:
-the only way out is a view that checks the viewer's right to see the document
-(``registrations/views/documents.py``).
+the only way out is a view that checks the viewer's right to see the document and then
+hands it to ``registrations/private_files.py: serve_private_file``.
 """
 
 import secrets
