@@ -5,8 +5,13 @@ import logging
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template import loader
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("dtsen_portal.database")
+
+#: What the cache (Redis) raises when it cannot be reached in time.
+CacheUnavailable = (RedisConnectionError, RedisTimeoutError)
 
 
 class IndonesianUnlessChosenMiddleware:
@@ -27,7 +32,8 @@ class IndonesianUnlessChosenMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with a plain Indonesian page while the database cannot be reached.
+    """Answer 503 with a plain Indonesian page while the database (or the cache, Redis)
+    cannot be reached.
 
     A PostgreSQL restart or network cut raises ``OperationalError``/``InterfaceError``
     in whatever view runs; without this the visitor gets the generic 500 page and the
@@ -46,9 +52,11 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        return database_unavailable_response(self.RETRY_AFTER, error=exception)
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable_response(self.RETRY_AFTER, error=exception)
+        if isinstance(exception, CacheUnavailable):
+            return cache_unavailable_response(self.RETRY_AFTER, error=exception)
+        return None
 
 
 def database_unavailable_response(retry_after: int = DatabaseUnavailableMiddleware.RETRY_AFTER, *, error=None):
@@ -59,6 +67,17 @@ def database_unavailable_response(retry_after: int = DatabaseUnavailableMiddlewa
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
     body = loader.get_template("errors/503.html").render({"retry_after": retry_after})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def cache_unavailable_response(retry_after: int = DatabaseUnavailableMiddleware.RETRY_AFTER, *, error=None):
+    """The 503 page while the cache is down: pages that count or hold state there (the
+    lookup's rate limits, upload jobs) say the service is busy instead of failing."""
+    logger.warning("Cache unavailable (%s); answering 503", type(error).__name__ if error else "unknown")
+    body = loader.get_template("errors/503.html").render({"retry_after": retry_after, "busy": True})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

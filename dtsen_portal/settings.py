@@ -206,8 +206,21 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing never holds a request: one short attempt, no retry loop (Celery's default
+# retried for about 19 s a task). Work that must not be lost is in the outbox or a job row
+# first; what a failed publish leaves is swept, retried or sent in-process (tasks.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY = False
 # Longer than the longest task, so Redis does not redeliver a task that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 1,
+    # How kombu reconnects before a publish: at once and once (its default waits 2 s).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: follow-ups the broker missed, or whose worker died.
@@ -231,7 +244,12 @@ if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_location(REDIS_URL)}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_location(REDIS_URL),
+            # An unreachable cache answers within a second (a 503 page), never hangs a request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dtsen"}}

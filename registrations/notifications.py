@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from registrations.tasks import send_email
+from registrations.tasks import send_email_soon
 
 
 def email_on_commit(*, to: str, subject: str, template: str, context: dict) -> None:
@@ -18,4 +18,4 @@ def email_on_commit(*, to: str, subject: str, template: str, context: dict) -> N
     with translation.override("id"):
         body = render_to_string(template, context)
         subject_text = str(subject)
-    transaction.on_commit(lambda: send_email.delay(subject=subject_text, body=body, recipient_list=[to]))
+    transaction.on_commit(lambda: send_email_soon(subject=subject_text, body=body, recipient_list=[to]))

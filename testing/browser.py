@@ -73,7 +73,9 @@ def chromium():
 def new_page(chromium, *, device: dict | None = None, locale: str = "id-ID"):
     """A page in a new context; close the context (``page.context.close()``) when done."""
     context = chromium.new_context(locale=locale, **(device or PHONE))
-    context.set_default_timeout(10_000)
+    # Generous: on a loaded 2-core machine the live server and Chromium share the cores
+    # (a navigation once took over 10 s there); a page that never comes still fails.
+    context.set_default_timeout(20_000)
     return context.new_page()
 
 

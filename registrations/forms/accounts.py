@@ -13,7 +13,7 @@ from registrations.forms.photos import PHOTO_ACCEPT
 from registrations.models import IdentityDocumentKind, Sex, User
 from registrations.nik import parse_nik, validate_kk_number
 from registrations.services.residents import SignUpData
-from registrations.tasks import send_email
+from registrations.tasks import send_email_soon
 from registrations.widgets import NativeDateInput
 
 from .regions import RegionPickerField
@@ -53,7 +53,7 @@ class QueuedPasswordResetForm(CleanInputMixin, PasswordResetForm):
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, recipient_list=[to_email]))
+        transaction.on_commit(lambda: send_email_soon(subject=subject, body=body, recipient_list=[to_email]))
 
 
 class ResidentSignUpForm(CleanInputMixin, forms.Form):

@@ -120,3 +120,48 @@ def test_submission_while_redis_is_down_is_saved_and_followed_up_once_it_is_back
     assert len(mails) == 1 and proposal.tracking_number in mails[0].read_text()
     assert [line.split()[0] for line in log.read_text().splitlines()] == ["start", "done"]  # matched once
     assert MemberMatch.objects.filter(member__proposal=proposal).count() == proposal.members.count()
+
+
+def test_with_redis_down_every_request_answers_within_two_seconds(regions, redis_through_proxy, settings, client):
+    """Broker and cache both down (the same Redis): no request waits on a retry loop, the
+    submission is kept, pages that need the cache say "busy" with 503 + Retry-After
+    (never 500), and /healthz names what is down."""
+    from dtsen_portal.celery import app
+
+    assert app.conf.task_publish_retry is False and app.conf.broker_connection_timeout == 1  # the settings'
+    proxy, _queue = redis_through_proxy
+    settings.REDIS_URL = app.conf.broker_url  # what /healthz pings: the proxied broker
+    real = urlsplit(settings.CACHES["default"]["LOCATION"])
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": urlunsplit(real._replace(netloc=f"127.0.0.1:{proxy.port}")),
+        }
+    }
+    resident = confirmed_resident()
+    proposal = complete_draft(resident)
+    api = APIClient()
+    api.force_authenticate(resident)
+
+    def timed(call):
+        started = time.monotonic()
+        response = call()
+        return response, time.monotonic() - started
+
+    proxy.stop()
+    response, seconds = timed(lambda: api.post(f"/api/proposals/{proposal.tracking_number}/submit/"))
+    assert response.status_code == 200 and seconds < 2, (response.status_code, seconds)
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.SUBMITTED
+
+    search = {"village": "32.04.12.2002", "name": "Siti Aminah", "captcha_0": "x", "captcha_1": "y"}
+    response, seconds = timed(lambda: client.post("/cek-bansos/", search))
+    assert response.status_code == 503 and response["Retry-After"] == "30" and seconds < 2, seconds
+    assert "layanan portal sedang sibuk" in response.content.decode()
+
+    response, seconds = timed(lambda: client.get("/healthz"))
+    assert response.status_code == 200 and seconds < 2
+    assert response.json() | {"engine": "-"} == {"database": "ok", "broker": "down", "cache": "down", "engine": "-"}
+
+    proxy.start()
+    assert wait_for(lambda: client.get("/healthz").json()["cache"] == "ok", timeout=10)
+    assert client.get("/cek-bansos/").status_code == 200

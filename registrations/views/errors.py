@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from dtsen_portal.middleware import database_unavailable_response
+from dtsen_portal.middleware import CacheUnavailable, cache_unavailable_response, database_unavailable_response
 
 
 def permission_denied(request, exception=None):
@@ -27,5 +27,7 @@ def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
         return database_unavailable_response(error=error)
+    if isinstance(error, CacheUnavailable):
+        return cache_unavailable_response(error=error)
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -31,14 +31,27 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _cache_state() -> str:
+    from django.core.cache import cache
+
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        return "local"
+    try:
+        cache.get("healthz")
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        return "down"
+    return "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 while the database answers; a broker outage degrades but does not fail.
+    """200 while the database answers; a broker or cache outage degrades but does not fail.
 
+    Each part says ``ok``, ``down`` (or ``eager``/``local`` when not configured).
     Submissions made while the broker is down are kept and their follow-up work runs
-    later, so the portal can still serve without it.
+    later; pages that need the cache answer 503 "busy" until it is back.
     """
     database = _database_state()
-    body = {"database": database, "broker": _broker_state(), "engine": connection.vendor}
+    body = {"database": database, "broker": _broker_state(), "cache": _cache_state(), "engine": connection.vendor}
     return JsonResponse(body, status=200 if database == "ok" else 503)
