@@ -10,6 +10,7 @@ without a lock, so pages and the API offer only what the mover would accept.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -134,8 +135,8 @@ def _refusal(proposal: Proposal, transition: Transition, actor: User, *, numbere
     """Why ``actor`` may not make ``transition`` on ``proposal`` now, or ``None``.
 
     ``numbered`` names the proposal in the message (a batch must say which one refused).
-    Role separation reads the proposal's events, so it is asked last and only of
-    proposals the actor acted on before (``_acted_before``).
+    Role separation reads the proposal's events, so it is asked apart
+    (``_hands_acted`` once for all the proposals, then ``_separation_refusal``).
     """
     number = {"number": proposal.tracking_number}
     if transition.name in PROPOSER_MOVES:
@@ -153,23 +154,33 @@ def _refusal(proposal: Proposal, transition: Transition, actor: User, *, numbere
     return None
 
 
-def _role_separation_refusal(proposal: Proposal, name: str, actor: User) -> NotAllowed | None:
+#: The move that reaches each status (a return's hand depends on who returned it).
+_MOVE_REACHING = {t.target: t.name for t in TRANSITIONS.values()}
+
+
+def _hands_acted(proposal_ids: Iterable[int], actor: User) -> dict[int, set[str]]:
+    """The hands ``actor`` already acted for on each of these proposals, in one query."""
+    hands: dict[int, set[str]] = defaultdict(set)
+    events = ProposalEvent.objects.filter(proposal_id__in=proposal_ids, actor=actor)
+    for pk, to_status, role in events.values_list("proposal_id", "to_status", "actor_role"):
+        name = "return_for_correction" if to_status == S.RETURNED else _MOVE_REACHING.get(to_status)
+        if name:
+            hands[pk].add(step_group(name, role))
+    return hands
+
+
+def _separation_refusal(name: str, actor: User, hands: set[str]) -> NotAllowed | None:
     """Refuse an account that already acted on this proposal for another hand."""
     group = step_group(name, actor.role)
-    if group == "proposer":
-        return None
-    by_target = {t.target: t.name for t in TRANSITIONS.values()}
-    for to_status, role in proposal.events.filter(actor=actor).values_list("to_status", "actor_role"):
-        earlier_name = "return_for_correction" if to_status == S.RETURNED else by_target.get(to_status)
-        if earlier_name and step_group(earlier_name, role) not in ("proposer", group):
-            return NotAllowed(WORKFLOW_ERRORS["role_separation"])
+    if group != "proposer" and hands - {"proposer", group}:
+        return NotAllowed(WORKFLOW_ERRORS["role_separation"])
     return None
 
 
-def _acted_before(proposal_ids: Iterable[int], actor: User) -> set[int]:
-    return set(
-        ProposalEvent.objects.filter(proposal_id__in=proposal_ids, actor=actor).values_list("proposal_id", flat=True)
-    )
+def _refusal_of_one(proposal: Proposal, transition: Transition, actor: User) -> DomainError | None:
+    """``_refusal`` and role separation, for a single proposal (the events read once)."""
+    hands = _hands_acted([proposal.pk], actor)[proposal.pk]
+    return _refusal(proposal, transition, actor, numbered=False) or _separation_refusal(transition.name, actor, hands)
 
 
 def ensure_move_allowed(proposal: Proposal, name: str, actor: User) -> None:
@@ -178,8 +189,7 @@ def ensure_move_allowed(proposal: Proposal, name: str, actor: User) -> None:
     For work that prepares a move (assigning a verifier, recording a field visit)
     and must be refused exactly as the move itself would be.
     """
-    transition = _transition_for(name, actor, reason=None)
-    refusal = _refusal(proposal, transition, actor, numbered=False) or _role_separation_refusal(proposal, name, actor)
+    refusal = _refusal_of_one(proposal, _transition_for(name, actor, reason=None), actor)
     if refusal is not None:
         raise refusal
 
@@ -188,14 +198,15 @@ def allowed_moves(proposal: Proposal, actor: User) -> list[str]:
     """The moves ``actor`` could make on ``proposal`` now (for pages and the API)."""
     if actor is None or not actor.is_authenticated:
         return []
-    names = [
+    candidates = [t for t in transitions_from(proposal.status) if actor.role in t.roles]
+    if not candidates:
+        return []
+    hands = _hands_acted([proposal.pk], actor)[proposal.pk]
+    return [
         t.name
-        for t in transitions_from(proposal.status)
-        if actor.role in t.roles and _refusal(proposal, t, actor, numbered=False) is None
+        for t in candidates
+        if _refusal(proposal, t, actor, numbered=False) is None and _separation_refusal(t.name, actor, hands) is None
     ]
-    if names and proposal.pk in _acted_before([proposal.pk], actor):
-        names = [n for n in names if _role_separation_refusal(proposal, n, actor) is None]
-    return names
 
 
 # --- the mover ---------------------------------------------------------------------------------
@@ -211,9 +222,7 @@ def proposal_transition(*, proposal_id: int, name: str, actor: User, reason: str
     transition = _transition_for(name, actor, reason)
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=proposal_id)
-        refusal = _refusal(proposal, transition, actor, numbered=False) or _role_separation_refusal(
-            proposal, name, actor
-        )
+        refusal = _refusal_of_one(proposal, transition, actor)
         if refusal is not None:
             raise refusal
         previous = proposal.status
@@ -264,11 +273,11 @@ def proposals_transition_batch(
         )
         if len(proposals) != len(ids):
             raise DomainError(WORKFLOW_ERRORS["some_not_found"])
-        acted_before = _acted_before(ids, actor)
+        hands = _hands_acted(ids, actor)
         for proposal in proposals:
             refusal = _refusal(proposal, transition, actor, numbered=True)
-            if refusal is None and proposal.pk in acted_before:
-                refusal = _role_separation_refusal(proposal, name, actor)
+            if refusal is None:
+                refusal = _separation_refusal(name, actor, hands[proposal.pk])
             if refusal is not None:
                 raise refusal
         now = timezone.now()
