@@ -92,21 +92,21 @@ def stored_files() -> Iterator[Finding]:
             if not storage.exists(name):
                 yield Finding("stored_files", f"{label} #{pk}", f"{field}: file missing")
     root = storage.location
+    work = _work_folders()
     for folder, _dirs, files in os.walk(root):
+        if any(os.path.commonpath([os.path.realpath(folder), w]) == w for w in work):
+            continue  # job work files (uploads being imported or audited, reports) have no row
         for file_name in files:
             name = os.path.relpath(os.path.join(folder, file_name), root).replace(os.sep, "/")
-            if name not in referenced and not _is_work_file(name):
+            if name not in referenced:
                 yield Finding("stored_files", name, "file without a row")
 
 
-def _is_work_file(name: str) -> bool:
-    """Job work files (uploads being imported or audited, their reports) have no row:
-    retention empties their folders (``retention.WORK_FOLDERS``)."""
+def _work_folders() -> set[str]:
+    """The folders retention empties (``retention.WORK_FOLDERS``), resolved once per run."""
     from registrations.services.retention import WORK_FOLDERS
 
-    path = os.path.realpath(os.path.join(private_storage().location, name))
-    folders = {os.path.realpath(import_string(folder.path)()) for folder in WORK_FOLDERS}
-    return any(os.path.commonpath([path, folder]) == folder for folder in folders)
+    return {os.path.realpath(import_string(folder.path)()) for folder in WORK_FOLDERS}
 
 
 #: The checks of this app, in the order they are printed.
