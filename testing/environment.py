@@ -54,3 +54,12 @@ def _migration_data_after_flush(request):
     request.getfixturevalue("transactional_db")
     seed = importlib.import_module("eligibility.migrations.0002_default_model_and_programmes")
     seed.forwards(apps, None)
+
+
+@pytest.fixture
+def indonesian():
+    """Run the test under Bahasa Indonesia (messages compared word for word)."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield

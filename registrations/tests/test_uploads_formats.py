@@ -10,7 +10,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from PIL import ExifTags, Image, ImageCms, ImageDraw, PngImagePlugin
 
 from registrations import uploads
@@ -29,11 +28,8 @@ from testing.images import (
     refusal,
 )
 
-
-@pytest.fixture(autouse=True)
-def _indonesian():
-    with translation.override("id"):
-        yield
+#: The refusals are compared in Indonesian, whatever the test run's language.
+pytestmark = pytest.mark.usefixtures("indonesian")
 
 
 # --- Accepted formats ---------------------------------------------------------------

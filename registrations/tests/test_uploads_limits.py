@@ -11,7 +11,6 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageFile, ImageFilter
@@ -42,11 +41,8 @@ from testing.images import (
     refusal,
 )
 
-
-@pytest.fixture(autouse=True)
-def _indonesian():
-    with translation.override("id"):
-        yield
+#: The refusals are compared in Indonesian, whatever the test run's language.
+pytestmark = pytest.mark.usefixtures("indonesian")
 
 
 # --- Size and pixel limits ----------------------------------------------------------

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 
 from registrations.models import IdentityDocument, ProposalDocument
+from registrations.permissions import user_may
 from registrations.private_files import Access, serve_private_file
-from registrations.scoping import user_can_reach_region
 
 VARIANTS = {"full": "image", "thumb": "thumbnail"}
 
@@ -22,7 +22,7 @@ def serve_private_document(request, document, *, owner_id, village_code, documen
         raise Http404
     user = request.user
     is_owner = owner_id is not None and owner_id == user.pk
-    is_staff_in_scope = user.is_portal_staff and user_can_reach_region(user, village_code)
+    is_staff_in_scope = user_may(user, "staff", region=village_code)
     if not (is_owner or is_staff_in_scope):
         raise Http404  # same answer as a missing document: existence is not revealed
     return serve_private_file(
